@@ -1,0 +1,28 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { AuthModule } from './auth/auth.module.js';
+import { ApiExceptionFilter } from './common/api-exception.filter.js';
+import { CommonModule } from './common/common.module.js';
+import { AppConfigModule } from './config/config.module.js';
+import { DatabaseModule } from './database/database.module.js';
+import { HealthModule } from './health/health.module.js';
+import { PasswordModule } from './password/password.module.js';
+
+@Module({})
+export class AppModule {
+  /** `env` overrides process.env, so tests can run differently configured apps side by side. */
+  static forRoot(env: Record<string, string | undefined> = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule.forRoot(env),
+        CommonModule,
+        DatabaseModule,
+        PasswordModule,
+        HealthModule,
+        AuthModule,
+      ],
+      providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],
+    };
+  }
+}

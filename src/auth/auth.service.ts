@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import { ApiError } from '../common/api-error.js';
+import { PasswordHasher } from '../password/password-hasher.js';
+import { PASSWORD_MAX_BYTES, PasswordPolicy } from '../password/password-policy.js';
+import { User } from '../users/user.entity.js';
+import { UsersService } from '../users/users.service.js';
+import { AccessTokens, IssuedToken } from './access-tokens.js';
+import { LoginThrottle } from './login-throttle.js';
+
+export interface AccountView {
+  id: string;
+  username: string;
+  emails: string[];
+}
+
+export const invalidCredentials = () =>
+  new ApiError(401, 'invalid_credentials', 'Incorrect username, email or password');
+
+export function accountView(user: User): AccountView {
+  const emails = [...(user.emails ?? [])]
+    .sort((a, b) => Number(b.isPrimary) - Number(a.isPrimary) || a.email.localeCompare(b.email))
+    .map((e) => e.email);
+  return { id: user.id, username: user.username, emails };
+}
+
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly users: UsersService,
+    private readonly hasher: PasswordHasher,
+    private readonly policy: PasswordPolicy,
+    private readonly tokens: AccessTokens,
+    private readonly throttle: LoginThrottle,
+  ) {}
+
+  async register(input: { username: string; email?: string; password: string }): Promise<AccountView> {
+    this.policy.assert(input.password);
+    const passwordHash = await this.hasher.hash(input.password);
+    const user = await this.users.create({ ...input, passwordHash });
+    return accountView(user);
+  }
+
+  async login(identifier: string, password: string, clientIp: string): Promise<IssuedToken> {
+    const ipKey = LoginThrottle.ipKey(clientIp);
+    const user = await this.users.findByLogin(identifier);
+    const subjects = user ? [ipKey, LoginThrottle.accountKey(user.id)] : [ipKey];
+    await this.throttle.assertAllowed(subjects);
+    if (!(await this.passwordMatches(user, password))) {
+      await this.throttle.recordFailure(subjects);
+      throw invalidCredentials();
+    }
+    await this.throttle.clear(LoginThrottle.accountKey(user!.id));
+    return this.tokens.issue(user!.id, user!.tokenVersion);
+  }
+
+  /**
+   * One bcrypt compare whether or not the account exists, so both answers take the same time.
+   * Passwords over 72 bytes never match: bcrypt would compare only their first 72 bytes.
+   */
+  async passwordMatches(user: User | null, password: string): Promise<boolean> {
+    const tooLong = Buffer.byteLength(password, 'utf8') > PASSWORD_MAX_BYTES;
+    if (!user || tooLong) return this.hasher.verifyAgainstDummy(password);
+    return this.hasher.verify(password, user.passwordHash);
+  }
+
+  async account(userId: string): Promise<AccountView> {
+    const user = await this.users.findById(userId);
+    if (!user) throw new ApiError(401, 'unauthorized', 'A valid Bearer access token is required');
+    return accountView(user);
+  }
+}

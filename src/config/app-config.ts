@@ -1,0 +1,92 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Env, NodeEnv } from './env.js';
+
+export type DatabaseTarget =
+  | { kind: 'pglite'; dataDir?: string }
+  | { kind: 'postgres'; url: string };
+
+/** The typed configuration every provider injects. Built once from validated variables. */
+export class AppConfig {
+  readonly production: boolean;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly publicUrl: string;
+  readonly database: DatabaseTarget;
+  readonly logLevel: string;
+  readonly jwt: { secret: string; ttlSeconds: number; issuer: string; audience: string };
+  readonly bcryptCost: number;
+  readonly login: { maxFailures: number; maxFailuresPerIp: number; windowSeconds: number };
+  readonly reset: {
+    secret: string;
+    ttlSeconds: number;
+    maxAttempts: number;
+    sendLimit: number;
+    sendWindowSeconds: number;
+    hideUnknownAccounts: boolean;
+    linkUrl: string;
+  };
+  readonly mail: { smtpUrl?: string; from: string; maxAttempts: number; defaultLocale: string };
+
+  constructor(env: Env) {
+    this.production = env.NODE_ENV === NodeEnv.Production;
+    this.port = env.PORT;
+    this.dataDir = resolve(env.DATA_DIR);
+    this.publicUrl = env.PUBLIC_URL.replace(/\/+$/, '');
+    this.logLevel = env.LOG_LEVEL;
+    this.database = !env.DATABASE_URL
+      ? { kind: 'pglite', dataDir: join(this.dataDir, 'pgdata') }
+      : env.DATABASE_URL === 'memory://'
+        ? { kind: 'pglite' }
+        : { kind: 'postgres', url: env.DATABASE_URL };
+    const devSecrets = this.production ? undefined : new DevSecrets(this.dataDir);
+    this.jwt = {
+      secret: env.JWT_SECRET ?? devSecrets!.get('jwt_secret'),
+      ttlSeconds: env.JWT_TTL_SECONDS,
+      issuer: this.publicUrl,
+      audience: 'password-reset-service',
+    };
+    this.bcryptCost = env.BCRYPT_COST;
+    this.login = {
+      maxFailures: env.LOGIN_MAX_FAILURES,
+      maxFailuresPerIp: env.LOGIN_MAX_FAILURES_PER_IP,
+      windowSeconds: env.LOGIN_FAILURE_WINDOW_SECONDS,
+    };
+    this.reset = {
+      secret: env.RESET_SECRET ?? devSecrets!.get('reset_secret'),
+      ttlSeconds: env.RESET_TTL_SECONDS,
+      maxAttempts: env.RESET_MAX_ATTEMPTS,
+      sendLimit: env.RESET_SEND_LIMIT,
+      sendWindowSeconds: env.RESET_SEND_WINDOW_SECONDS,
+      hideUnknownAccounts: env.RESET_HIDE_UNKNOWN_ACCOUNTS,
+      linkUrl: env.RESET_LINK_URL ?? `${this.publicUrl}/reset-password`,
+    };
+    this.mail = {
+      smtpUrl: env.SMTP_URL,
+      from: env.MAIL_FROM,
+      maxAttempts: env.MAIL_MAX_ATTEMPTS,
+      defaultLocale: env.DEFAULT_LOCALE,
+    };
+  }
+}
+
+/** Development-only secrets, generated once and kept in DATA_DIR so tokens survive restarts. */
+class DevSecrets {
+  private readonly file: string;
+  private values: Record<string, string>;
+
+  constructor(dataDir: string) {
+    this.file = join(dataDir, 'dev-secrets.json');
+    this.values = existsSync(this.file) ? JSON.parse(readFileSync(this.file, 'utf8')) : {};
+  }
+
+  get(name: string): string {
+    if (!this.values[name]) {
+      this.values[name] = randomBytes(32).toString('base64url');
+      mkdirSync(join(this.file, '..'), { recursive: true });
+      writeFileSync(this.file, JSON.stringify(this.values, null, 2), { mode: 0o600 });
+    }
+    return this.values[name];
+  }
+}

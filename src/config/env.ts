@@ -1,0 +1,150 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsEnum,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+/**
+ * Every environment variable the service reads, with its default.
+ * This file is the only place that reads `process.env`.
+ */
+const toBool = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.toLowerCase()) : value;
+
+export enum NodeEnv {
+  Development = 'development',
+  Production = 'production',
+  Test = 'test',
+}
+
+export class EnvironmentVariables {
+  @IsEnum(NodeEnv)
+  NODE_ENV: NodeEnv = NodeEnv.Development;
+
+  @IsInt() @Min(0) @Max(65535)
+  PORT: number = 3000;
+
+  @IsOptional()
+  @Matches(/^(memory:\/\/|postgres(ql)?:\/\/.+)$/, {
+    message: 'DATABASE_URL must be memory:// or a postgres:// URL',
+  })
+  DATABASE_URL?: string;
+
+  @IsString() @MinLength(1)
+  DATA_DIR: string = './data';
+
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  PUBLIC_URL: string = 'http://localhost:3000';
+
+  @IsOptional() @IsString()
+  JWT_SECRET?: string;
+
+  @IsInt() @Min(60) @Max(86400 * 30)
+  JWT_TTL_SECONDS: number = 3600;
+
+  @IsInt() @Min(4) @Max(15)
+  BCRYPT_COST: number = 12;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL: string = 'info';
+
+  // Password reset
+  @IsOptional() @IsString()
+  RESET_SECRET?: string;
+
+  @IsInt() @Min(10) @Max(86400)
+  RESET_TTL_SECONDS: number = 900;
+
+  @IsInt() @Min(1) @Max(1000)
+  RESET_MAX_ATTEMPTS: number = 12;
+
+  @IsInt() @Min(1) @Max(10000)
+  RESET_SEND_LIMIT: number = 5;
+
+  @IsInt() @Min(1) @Max(86400 * 7)
+  RESET_SEND_WINDOW_SECONDS: number = 3600;
+
+  @Transform(toBool) @IsBoolean()
+  RESET_HIDE_UNKNOWN_ACCOUNTS: boolean = false;
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  RESET_LINK_URL?: string;
+
+  // Mail
+  @IsOptional()
+  @Matches(/^smtps?:\/\/.+/, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
+
+  @IsString() @MinLength(3)
+  MAIL_FROM: string = 'Password Reset <no-reply@localhost>';
+
+  @IsInt() @Min(1) @Max(100)
+  MAIL_MAX_ATTEMPTS: number = 10;
+
+  @IsIn(['en', 'de'])
+  DEFAULT_LOCALE: string = 'en';
+
+  // Login throttling: failed attempts within the window, per account and per client IP
+  @IsInt() @Min(1) @Max(10000)
+  LOGIN_MAX_FAILURES: number = 10;
+
+  @IsInt() @Min(1) @Max(100000)
+  LOGIN_MAX_FAILURES_PER_IP: number = 100;
+
+  @IsInt() @Min(1) @Max(86400)
+  LOGIN_FAILURE_WINDOW_SECONDS: number = 900;
+}
+
+export type Env = EnvironmentVariables;
+
+/** Parses and validates raw variables; throws one message naming every bad variable. */
+export function parseEnv(raw: Record<string, string | undefined>): Env {
+  const present = Object.fromEntries(
+    Object.entries(raw).filter(([, v]) => v !== undefined && v !== ''),
+  );
+  const env = plainToInstance(EnvironmentVariables, present, {
+    enableImplicitConversion: true,
+    exposeDefaultValues: true,
+  });
+  const errors = validateSync(env, { skipMissingProperties: false, forbidUnknownValues: false });
+  const problems = errors.map(
+    (e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`,
+  );
+  problems.push(...productionProblems(env));
+  if (problems.length) {
+    throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  return env;
+}
+
+function productionProblems(env: Env): string[] {
+  if (env.NODE_ENV !== NodeEnv.Production) return [];
+  const problems: string[] = [];
+  if (!env.DATABASE_URL?.startsWith('postgres'))
+    problems.push('DATABASE_URL: required in production (a postgres:// URL)');
+  if (!env.JWT_SECRET || Buffer.byteLength(env.JWT_SECRET) < 32)
+    problems.push('JWT_SECRET: required in production, at least 32 bytes');
+  if (!env.RESET_SECRET || Buffer.byteLength(env.RESET_SECRET) < 32)
+    problems.push('RESET_SECRET: required in production, at least 32 bytes');
+  if (!env.SMTP_URL) problems.push('SMTP_URL: required in production');
+  if (!env.PUBLIC_URL.startsWith('https://'))
+    problems.push('PUBLIC_URL: must be an https:// URL in production');
+  if (env.BCRYPT_COST < 10) problems.push('BCRYPT_COST: must be at least 10 in production');
+  return problems;
+}
+
+/** The process environment, read once. */
+export function readProcessEnv(): Record<string, string | undefined> {
+  return { ...process.env };
+}

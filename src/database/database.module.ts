@@ -1,0 +1,45 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule, TypeOrmModuleOptions } from '@nestjs/typeorm';
+import { AppConfig } from '../config/app-config.js';
+import { ENTITIES } from './entities.js';
+import { MIGRATIONS } from './migrations/index.js';
+import { serializedPGliteDriver } from './pglite-pool.js';
+
+export function typeOrmOptions(config: AppConfig): TypeOrmModuleOptions {
+  const common = {
+    type: 'postgres' as const,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsRun: true,
+    migrationsTransactionMode: 'each' as const,
+    synchronize: false,
+    uuidExtension: 'pgcrypto' as const,
+    installExtensions: false,
+    // Do not retry forever at start-up: fail fast and let the orchestrator restart us.
+    retryAttempts: 3,
+    retryDelay: 1000,
+  };
+  if (config.database.kind === 'pglite') {
+    return {
+      ...common,
+      driver: serializedPGliteDriver(
+        config.database.dataDir ? { dataDir: config.database.dataDir } : {},
+      ),
+    };
+  }
+  return {
+    ...common,
+    url: config.database.url,
+    extra: { max: 10, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30000 },
+  };
+}
+
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: typeOrmOptions,
+    }),
+  ],
+})
+export class DatabaseModule {}

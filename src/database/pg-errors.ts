@@ -1,0 +1,18 @@
+/** PostgreSQL SQLSTATE of an error thrown through TypeORM, pg or PGlite. */
+export function sqlState(err: unknown): string | undefined {
+  const e = err as { code?: unknown; driverError?: { code?: unknown } };
+  const code = e?.driverError?.code ?? e?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+export const isUniqueViolation = (err: unknown) => sqlState(err) === '23505';
+
+/** Errors that mean the database cannot be reached right now (class 08, 57P0x, socket errors). */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const state = sqlState(err);
+  if (state && (state.startsWith('08') || /^57P0[1-3]$/.test(state))) return true;
+  const message = String((err as Error)?.message ?? '');
+  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|terminating connection|connection is closed|Cannot use a pool after calling end/i.test(
+    message,
+  );
+}

@@ -1,0 +1,18 @@
+import { bootLogger, createApp } from './app.js';
+import { AppConfig } from './config/app-config.js';
+import { parseEnv, readProcessEnv } from './config/env.js';
+
+async function main(): Promise<void> {
+  parseEnv(readProcessEnv()); // fail fast, with a message naming the variable
+  const app = await createApp();
+  const config = app.get(AppConfig);
+  await app.listen({ port: config.port, host: '0.0.0.0' });
+  bootLogger.log(`listening on :${config.port} (${config.database.kind})`);
+}
+
+main().catch((err: unknown) => {
+  // Configuration errors carry a message naming the variable; print it without a stack.
+  const message = err instanceof Error ? err.message : String(err);
+  console.error(message.startsWith('Invalid configuration') ? message : err);
+  process.exit(1);
+});

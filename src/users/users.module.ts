@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { UserEmail } from './user-email.entity.js';
+import { User } from './user.entity.js';
+import { UsersService } from './users.service.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([User, UserEmail])],
+  providers: [UsersService],
+  exports: [UsersService],
+})
+export class UsersModule {}

@@ -1,0 +1,99 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
+import { ApiError } from '../common/api-error.js';
+import { isUniqueViolation } from '../database/pg-errors.js';
+import { UserEmail } from './user-email.entity.js';
+import { User } from './user.entity.js';
+
+export interface NewAccount {
+  username: string;
+  email?: string;
+  passwordHash: string;
+}
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/** Accounts and their email addresses. One query per method. */
+@Injectable()
+export class UsersService {
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
+
+  findById(id: string): Promise<User | null> {
+    return this.users.findOne({ where: { id }, relations: { emails: true } });
+  }
+
+  findByUsername(username: string): Promise<User | null> {
+    return this.users
+      .createQueryBuilder('u')
+      .leftJoinAndSelect('u.emails', 'e')
+      .where('lower(u.username) = lower(:username)', { username })
+      .getOne();
+  }
+
+  findByEmail(email: string): Promise<User | null> {
+    return this.users
+      .createQueryBuilder('u')
+      .leftJoinAndSelect('u.emails', 'e')
+      .where('u.id = (SELECT user_id FROM user_emails WHERE email = :email)', {
+        email: normalizeEmail(email),
+      })
+      .getOne();
+  }
+
+  /** An email address when the identifier has an @ and matches one, else a username. */
+  async findByLogin(identifier: string): Promise<User | null> {
+    if (identifier.includes('@')) {
+      const byEmail = await this.findByEmail(identifier);
+      if (byEmail) return byEmail;
+    }
+    return this.findByUsername(identifier);
+  }
+
+  async tokenVersion(id: string): Promise<number | null> {
+    const row = await this.users.findOne({ where: { id }, select: { id: true, tokenVersion: true } });
+    return row ? row.tokenVersion : null;
+  }
+
+  async create(account: NewAccount): Promise<User> {
+    try {
+      return await this.dataSource.transaction(async (tx) => {
+        const user = await tx.save(
+          tx.create(User, { username: account.username, passwordHash: account.passwordHash }),
+        );
+        user.emails = account.email
+          ? [
+              await tx.save(
+                tx.create(UserEmail, {
+                  userId: user.id,
+                  email: normalizeEmail(account.email),
+                  isPrimary: true,
+                }),
+              ),
+            ]
+          : [];
+        return user;
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) {
+        throw new ApiError(409, 'account_exists', 'An account with this username or email already exists');
+      }
+      throw err;
+    }
+  }
+
+  /** Sets a new hash and bumps the token version, which revokes every access token issued before. */
+  async setPasswordHash(tx: EntityManager, userId: string, passwordHash: string): Promise<number | null> {
+    const rows: { token_version: number }[] = await tx.query(
+      `UPDATE users SET password_hash = $2, token_version = token_version + 1, updated_at = now()
+        WHERE id = $1 RETURNING token_version`,
+      [userId, passwordHash],
+    );
+    return rows[0]?.token_version ?? null;
+  }
+}

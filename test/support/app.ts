@@ -1,0 +1,52 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createApp } from '../../src/app.js';
+import { createTestDatabase, TestDatabase } from './database.js';
+import { HttpClient } from './http.js';
+
+export interface TestApp {
+  app: NestFastifyApplication;
+  url: string;
+  http: HttpClient;
+  db: TestDatabase;
+  close(): Promise<void>;
+}
+
+export const TEST_SECRETS = {
+  JWT_SECRET: 'test-jwt-secret-0123456789abcdef0123456789',
+  RESET_SECRET: 'test-reset-secret-0123456789abcdef012345678',
+};
+
+/** Starts the whole application on a free port over real HTTP, on a fresh database. */
+export async function startTestApp(env: Record<string, string | undefined> = {}): Promise<TestApp> {
+  const db = env.DATABASE_URL ? { url: env.DATABASE_URL, drop: async () => {} } : await createTestDatabase();
+  const dataDir = mkdtempSync(join(tmpdir(), 'reset-svc-'));
+  const app = await createApp(
+    {
+      NODE_ENV: 'test',
+      DATABASE_URL: db.url,
+      DATA_DIR: dataDir,
+      BCRYPT_COST: '4',
+      LOG_LEVEL: 'silent',
+      ...TEST_SECRETS,
+      ...env,
+    },
+    { logger: ['error', 'fatal'] },
+  );
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.getHttpServer().address() as { port: number };
+  const url = `http://127.0.0.1:${address.port}`;
+  return {
+    app,
+    url,
+    http: new HttpClient(url),
+    db,
+    close: async () => {
+      await app.close();
+      await db.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
