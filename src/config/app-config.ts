@@ -18,6 +18,14 @@ export class AppConfig {
   readonly jwt: { secret: string; ttlSeconds: number; issuer: string; audience: string };
   readonly bcryptCost: number;
   readonly login: { maxFailures: number; maxFailuresPerIp: number; windowSeconds: number };
+  /** Per-client-IP request limits (requests per minute); `perMinute` 0 = off. */
+  readonly rateLimit: { perMinute: number; strictPerMinute: number };
+  /** Shared state for replicas; undefined = PostgreSQL or memory. */
+  readonly redisUrl?: string;
+  readonly trustProxy: boolean;
+  /** Origins CORS allows; empty = CORS off. */
+  readonly corsOrigins: string[];
+  readonly shutdownDelayMs: number;
   readonly reset: {
     secret: string;
     ttlSeconds: number;
@@ -53,6 +61,18 @@ export class AppConfig {
       maxFailuresPerIp: env.LOGIN_MAX_FAILURES_PER_IP,
       windowSeconds: env.LOGIN_FAILURE_WINDOW_SECONDS,
     };
+    this.rateLimit = {
+      perMinute: env.RATE_LIMIT_PER_MINUTE,
+      // Login and reset-request routes get a sixth of the budget (at least 1).
+      strictPerMinute: env.RATE_LIMIT_PER_MINUTE === 0 ? 0 : Math.max(1, Math.floor(env.RATE_LIMIT_PER_MINUTE / 6)),
+    };
+    this.redisUrl = env.REDIS_URL;
+    this.trustProxy = env.TRUST_PROXY;
+    this.corsOrigins = (env.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((o) => o.trim().replace(/\/+$/, ''))
+      .filter(Boolean);
+    this.shutdownDelayMs = env.SHUTDOWN_DELAY_MS;
     this.reset = {
       secret: env.RESET_SECRET ?? devSecrets!.get('reset_secret'),
       ttlSeconds: env.RESET_TTL_SECONDS,

@@ -104,6 +104,31 @@ export class EnvironmentVariables {
 
   @IsInt() @Min(1) @Max(86400)
   LOGIN_FAILURE_WINDOW_SECONDS: number = 900;
+
+  // Production and mesh
+  /** Requests per minute per client IP on every public route; 0 turns per-IP limiting off. */
+  @IsInt() @Min(0) @Max(1_000_000)
+  RATE_LIMIT_PER_MINUTE: number = 60;
+
+  /** Shared state for replicas (per-IP limits, per-account send throttle); unset = PostgreSQL/memory. */
+  @IsOptional()
+  @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  /** When true, the client IP is taken from X-Forwarded-For as set by the mesh. */
+  @Transform(toBool) @IsBoolean()
+  TRUST_PROXY: boolean = false;
+
+  /** Comma-separated origins allowed by CORS; empty = CORS off. */
+  @IsOptional()
+  @Matches(/^\s*https?:\/\/[^\s,]+(\s*,\s*https?:\/\/[^\s,]+)*\s*$/, {
+    message: 'CORS_ORIGINS must be a comma-separated list of http(s):// origins',
+  })
+  CORS_ORIGINS?: string;
+
+  /** On SIGTERM, readiness answers 503 this long before the server stops accepting connections. */
+  @IsInt() @Min(0) @Max(60_000)
+  SHUTDOWN_DELAY_MS: number = 0;
 }
 
 export type Env = EnvironmentVariables;
