@@ -18,8 +18,19 @@ import {
  * Every environment variable the service reads, with its default.
  * This file is the only place that reads `process.env`.
  */
-const toBool = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.toLowerCase()) : value;
+/**
+ * Reads a boolean variable from its raw string. Implicit conversion has already turned any
+ * non-empty string into `true` by the time `value` arrives, so this reads `obj[key]`; a word
+ * it does not know is passed on as is, and @IsBoolean then names the variable.
+ */
+const toBool = ({ obj, key }: { obj: Record<string, unknown>; key: string }) => {
+  const raw = obj[key];
+  if (typeof raw !== 'string') return raw;
+  const word = raw.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(word)) return true;
+  if (['0', 'false', 'no', 'off'].includes(word)) return false;
+  return raw;
+};
 
 export enum NodeEnv {
   Development = 'development',
