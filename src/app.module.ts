@@ -7,15 +7,21 @@ import { AppConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { PasswordModule } from './password/password.module.js';
+import { ObservabilityModule, ObservabilityOptions } from './observability/observability.module.js';
+import { RedisModule } from './redis/redis.module.js';
+import { ThrottlingModule } from './throttling/throttling.module.js';
 
 @Module({})
 export class AppModule {
   /** `env` overrides process.env, so tests can run differently configured apps side by side. */
-  static forRoot(env: Record<string, string | undefined> = {}): DynamicModule {
+  static forRoot(env: Record<string, string | undefined> = {}, observability: ObservabilityOptions = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot(env),
+        ObservabilityModule.forRoot(observability),
+        RedisModule,
+        ThrottlingModule,
         CommonModule,
         DatabaseModule,
         PasswordModule,

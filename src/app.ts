@@ -1,11 +1,21 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module.js';
 import { createValidationPipe } from './common/validation.js';
 import { setupSwagger } from './common/openapi.js';
 import { requireKnownContentType } from './common/content-type.hook.js';
+import { applyCors, applySecurityHeaders } from './common/security.js';
+import { AppConfig } from './config/app-config.js';
+import { parseEnv, readProcessEnv } from './config/env.js';
+import { drain, GracefulFastifyAdapter } from './health/graceful-shutdown.js';
+import { ShutdownState } from './health/shutdown-state.js';
+import { installHttpObservability } from './observability/http-observability.js';
+import { Metrics } from './observability/metrics.js';
+import { requestId } from './observability/logging.module.js';
 
 /** Request bodies larger than this are refused with 413. */
 export const BODY_LIMIT_BYTES = 16 * 1024;
@@ -13,19 +23,44 @@ export const BODY_LIMIT_BYTES = 16 * 1024;
 /** Builds the application (not yet listening). Used by main.ts, the tests and the benchmarks. */
 export async function createApp(
   env: Record<string, string | undefined> = {},
-  options: { logger?: false | ('error' | 'warn' | 'log' | 'debug' | 'verbose' | 'fatal')[] } = {},
+  options: {
+    /** Nest's console logger at these levels instead of the JSON (pino) logger; tests use this. */
+    logger?: false | ('error' | 'warn' | 'log' | 'debug' | 'verbose' | 'fatal')[];
+    /** Where the JSON logs go (stdout when unset). */
+    logDestination?: DestinationStream;
+  } = {},
 ): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({
+  // TRUST_PROXY is a Fastify constructor option, needed before the module graph exists.
+  const { TRUST_PROXY } = parseEnv({ ...readProcessEnv(), ...env });
+  const adapter = new GracefulFastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     return503OnClosing: true,
+    trustProxy: TRUST_PROXY,
+    // x-request-id from the caller when acceptable, else a UUID; echoed in every response.
+    requestIdHeader: false,
+    genReqId: requestId,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(env), adapter, {
-    bufferLogs: false,
-    ...(options.logger !== undefined ? { logger: options.logger } : {}),
-  });
-  requireKnownContentType(app.getHttpAdapter().getInstance());
+  const usePino = options.logger === undefined;
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(env, { logDestination: options.logDestination }),
+    adapter,
+    { bufferLogs: usePino, ...(usePino ? {} : { logger: options.logger }) },
+  );
+  if (usePino) app.useLogger(app.get(PinoNestLogger));
+  const config = app.get(AppConfig);
+  const fastify = app.getHttpAdapter().getInstance();
+  installHttpObservability(fastify, app.get(Metrics));
+  await applySecurityHeaders(app);
+  applyCors(app, config);
+  requireKnownContentType(fastify);
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
+  // Shutdown order: see health/graceful-shutdown.ts. After a signal, the process exits 0.
+  const shutdown = app.get(ShutdownState);
+  adapter.onBeforeClose(async () => {
+    shutdown.begin();
+    await drain(config.shutdownDelayMs);
+  });
+  app.enableShutdownHooks([], { useProcessExit: true });
   setupSwagger(app);
   return app;
 }

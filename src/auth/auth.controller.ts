@@ -13,6 +13,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { ApiErrorResponses, ErrorDto } from '../common/swagger.js';
+import { StrictRateLimit } from '../throttling/strict-rate-limit.decorator.js';
 import { AccessTokenGuard, CurrentUser } from './access-token.guard.js';
 import type { AuthenticatedUser } from './access-token.guard.js';
 import { AuthService } from './auth.service.js';
@@ -36,6 +37,7 @@ export class AuthController {
 
   @Post('login')
   @HttpCode(200)
+  @StrictRateLimit()
   @ApiOperation({ summary: 'Log in with username or email and password' })
   @ApiConsumes('application/json', 'application/x-www-form-urlencoded')
   @ApiBody({ type: LoginDto })

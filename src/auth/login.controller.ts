@@ -2,6 +2,7 @@ import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { ApiErrorResponses, ErrorDto } from '../common/swagger.js';
+import { StrictRateLimit } from '../throttling/strict-rate-limit.decorator.js';
 import { AuthService } from './auth.service.js';
 import { LoginDto } from './dto/login.dto.js';
 import { TokenDto } from './dto/responses.dto.js';
@@ -14,6 +15,7 @@ export class LoginController {
 
   @Post('login')
   @HttpCode(200)
+  @StrictRateLimit()
   @ApiOperation({ summary: 'Log in (JSON or OAuth2 password form)' })
   @ApiConsumes('application/json', 'application/x-www-form-urlencoded')
   @ApiBody({ type: LoginDto })

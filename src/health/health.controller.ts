@@ -1,9 +1,11 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import { SkipThrottle } from '@nestjs/throttler';
 import { ShutdownState } from './shutdown-state.js';
 
 @ApiTags('health')
+@SkipThrottle() // probes come from the orchestrator, not from clients
 @Controller('health')
 export class HealthController {
   constructor(

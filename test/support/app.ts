@@ -19,8 +19,15 @@ export const TEST_SECRETS = {
   RESET_SECRET: 'test-reset-secret-0123456789abcdef012345678',
 };
 
-/** Starts the whole application on a free port over real HTTP, on a fresh database. */
-export async function startTestApp(env: Record<string, string | undefined> = {}): Promise<TestApp> {
+/**
+ * Starts the whole application on a free port over real HTTP, on a fresh database.
+ * Per-IP rate limiting is off unless a test sets RATE_LIMIT_PER_MINUTE (every test client is
+ * 127.0.0.1). `options` goes to createApp: pass `{ logDestination }` to capture the JSON logs.
+ */
+export async function startTestApp(
+  env: Record<string, string | undefined> = {},
+  options: Parameters<typeof createApp>[1] = { logger: ['error', 'fatal'] },
+): Promise<TestApp> {
   const db = env.DATABASE_URL ? { url: env.DATABASE_URL, drop: async () => {} } : await createTestDatabase();
   const dataDir = mkdtempSync(join(tmpdir(), 'reset-svc-'));
   const app = await createApp(
@@ -30,10 +37,11 @@ export async function startTestApp(env: Record<string, string | undefined> = {})
       DATA_DIR: dataDir,
       BCRYPT_COST: '4',
       LOG_LEVEL: 'silent',
+      RATE_LIMIT_PER_MINUTE: '0',
       ...TEST_SECRETS,
       ...env,
     },
-    { logger: ['error', 'fatal'] },
+    options,
   );
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address() as { port: number };

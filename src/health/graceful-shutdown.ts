@@ -1,0 +1,41 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Logger } from '@nestjs/common';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+
+/**
+ * The Fastify adapter with one addition: hooks that run at the very start of Nest's shutdown
+ * sequence (`prepareClose`), before any module hook.
+ *
+ * The order on SIGTERM/SIGINT (enableShutdownHooks) or `app.close()`:
+ * 1. `ShutdownState.begin()`: /health/ready answers 503 and `ShutdownState.signal` aborts;
+ *    then SHUTDOWN_DELAY_MS of grace, during which requests are still served while the load
+ *    balancer takes the instance out of rotation (registered in createApp).
+ * 2. `onModuleDestroy` hooks.
+ * 3. `beforeApplicationShutdown` hooks: background workers (the mail worker) stop claiming
+ *    work here and finish what they hold. The database is still open.
+ * 4. The HTTP server closes: no new connections, in-flight requests run to completion.
+ * 5. `onApplicationShutdown` hooks: connections close (the database, Redis).
+ * 6. main.ts: the process exits 0.
+ *
+ * So: do not release in `onModuleDestroy` anything a request still needs; close connections in
+ * `onApplicationShutdown`.
+ */
+export class GracefulFastifyAdapter extends FastifyAdapter {
+  private readonly closingHooks: (() => void | Promise<void>)[] = [];
+
+  onBeforeClose(hook: () => void | Promise<void>): void {
+    this.closingHooks.push(hook);
+  }
+
+  override async beforeClose(): Promise<void> {
+    for (const hook of this.closingHooks.splice(0)) await hook();
+    super.beforeClose();
+  }
+}
+
+/** Waits the configured grace period, logging that the instance is draining. */
+export async function drain(delayMs: number): Promise<void> {
+  if (delayMs <= 0) return;
+  new Logger('Shutdown').log(`readiness is now 503; draining for ${delayMs} ms before closing the server`);
+  await sleep(delayMs);
+}

@@ -1,0 +1,110 @@
+import { Logger } from '@nestjs/common';
+import { startTestApp, TestApp } from './support/app.js';
+import { LogCapture } from './support/log-capture.js';
+
+const PASSWORD = 'Logged-Secret-Pass-1!';
+
+/**
+ * The JSON request log (nestjs-pino): one line per request with its id, route, status and
+ * duration, and no secrets. This file's application is the first of its process, so its
+ * logger is the process logger (see observability/logging.module.ts).
+ */
+describe('request logging', () => {
+  let t: TestApp;
+  const logs = new LogCapture();
+
+  beforeAll(async () => {
+    t = await startTestApp({ LOG_LEVEL: 'debug' }, { logDestination: logs });
+  });
+  afterAll(() => t?.close());
+
+  it('writes one JSON line per request with request id, method, route, status and duration', async () => {
+    const res = await t.http.post('/auth/register', { username: 'log.user', email: 'log.user@example.com', password: PASSWORD }, {
+      headers: { 'x-request-id': 'req-register-1' },
+    });
+    expect(res.status).toBe(201);
+    expect(res.headers.get('x-request-id')).toBe('req-register-1');
+    const line = await logs.waitForRequest('req-register-1');
+    expect(line).toMatchObject({
+      level: 30,
+      msg: 'request completed',
+      req: { id: 'req-register-1', method: 'POST', url: '/auth/register' },
+      res: { statusCode: 201 },
+      route: '/auth/register',
+      clientIp: '127.0.0.1',
+      responseTime: expect.any(Number),
+    });
+    expect(typeof line.time).toBe('string');
+    expect(logs.requests('req-register-1')).toHaveLength(1);
+  });
+
+  it('generates a request id when none or an unacceptable one is sent, and returns it', async () => {
+    const variants: Record<string, string>[] = [{}, { 'x-request-id': 'has spaces and "quotes"' }, { 'x-request-id': 'x'.repeat(200) }];
+    for (const headers of variants) {
+      const res = await t.http.get('/health/live', { headers });
+      const id = res.headers.get('x-request-id');
+      expect(id).toMatch(/^[0-9a-f-]{36}$/);
+      const line = await logs.waitForRequest(id!);
+      expect(line.route).toBe('/health/live');
+      expect(line.level).toBe(20); // probes are logged at debug
+    }
+  });
+
+  it('logs unknown routes as unmatched and keeps the request id on error responses', async () => {
+    const res = await t.http.get('/no/such/route', { headers: { 'x-request-id': 'req-404' } });
+    expect(res.status).toBe(404);
+    expect(res.headers.get('x-request-id')).toBe('req-404');
+    expect(await logs.waitForRequest('req-404')).toMatchObject({ route: null, res: { statusCode: 404 } });
+    const bad = await t.http.post('/auth/login', undefined, { raw: 'x', headers: { 'content-type': 'text/plain', 'x-request-id': 'req-415' } });
+    expect(bad.status).toBe(415);
+    expect(bad.headers.get('x-request-id')).toBe('req-415');
+  });
+
+  it('never writes passwords, tokens, Authorization headers, cookies or secret query values', async () => {
+    const login = await t.http.post('/auth/login', { username: 'log.user', password: PASSWORD }, { headers: { 'x-request-id': 'req-login' } });
+    expect(login.status).toBe(200);
+    const accessToken: string = login.body.access_token;
+    const me = await t.http.get('/auth/me', {
+      token: accessToken,
+      headers: { cookie: 'session=cookie-secret-value', 'x-request-id': 'req-me' },
+    });
+    expect(me.status).toBe(200);
+    await t.http.get('/reset-password?token=link-token-secret-value&locale=de', { headers: { 'x-request-id': 'req-link' } });
+    await t.http.patch('/auth/resetpassword?code=834291', { email: 'log.user@example.com', new_password: 'Another-Secret-9!' }, {
+      headers: { 'x-request-id': 'req-code' },
+    });
+    await t.http.post('/auth/login', { username: 'log.user', password: 'Wrong-Secret-Pass-2!' }, { headers: { 'x-request-id': 'req-wrong' } });
+    // Application code that logs an object holding secrets is redacted too.
+    new Logger('RedactionProbe').log({
+      msg: 'probe',
+      password: 'probe-password-value',
+      body: { new_password: 'probe-new-password', code: '556677', confirm_password: 'probe-confirm' },
+      dto: { token: 'probe-token-value', current_password: 'probe-current' },
+      headers: { authorization: 'Bearer probe-bearer-value', cookie: 'probe-cookie' },
+    });
+    for (const id of ['req-login', 'req-me', 'req-link', 'req-code', 'req-wrong']) await logs.waitForRequest(id);
+    expect(logs.requests('req-link')[0].req.url).toBe('/reset-password?token=[Redacted]&locale=de');
+    expect(logs.requests('req-code')[0].req.url).toBe('/auth/resetpassword?code=[Redacted]');
+    const secrets = [
+      PASSWORD,
+      'Wrong-Secret-Pass-2!',
+      'Another-Secret-9!',
+      accessToken,
+      accessToken.split('.')[2],
+      'cookie-secret-value',
+      'link-token-secret-value',
+      '834291',
+      'probe-password-value',
+      'probe-new-password',
+      '556677',
+      'probe-confirm',
+      'probe-token-value',
+      'probe-current',
+      'probe-bearer-value',
+      'probe-cookie',
+    ];
+    const text = logs.text;
+    expect(text).toContain('RedactionProbe');
+    for (const secret of secrets) expect(text).not.toContain(secret);
+  });
+});
