@@ -10,11 +10,15 @@ import { PasswordModule } from './password/password.module.js';
 import { ObservabilityModule, ObservabilityOptions } from './observability/observability.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { ThrottlingModule } from './throttling/throttling.module.js';
+import { ResetModule } from './reset/reset.module.js';
+import { UsernameCodeModule } from './contracts/username-code/username-code.module.js';
+import { NodeEnv, readProcessEnv } from './config/env.js';
 
 @Module({})
 export class AppModule {
   /** `env` overrides process.env, so tests can run differently configured apps side by side. */
   static forRoot(env: Record<string, string | undefined> = {}, observability: ObservabilityOptions = {}): DynamicModule {
+    const production = ({ ...readProcessEnv(), ...env }.NODE_ENV ?? NodeEnv.Development) === NodeEnv.Production;
     return {
       module: AppModule,
       imports: [
@@ -27,6 +31,8 @@ export class AppModule {
         PasswordModule,
         HealthModule,
         AuthModule,
+        ResetModule.register({ production }),
+        UsernameCodeModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],
     };

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { isDatabaseUnavailable } from '../database/pg-errors.js';
+import { isDatabaseUnavailable } from '../database/pg.js';
 import { ApiError } from './api-error.js';
 import { ErrorPresenters, NormalizedError } from './error-presenters.js';
 

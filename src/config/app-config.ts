@@ -35,7 +35,15 @@ export class AppConfig {
     hideUnknownAccounts: boolean;
     linkUrl: string;
   };
-  readonly mail: { smtpUrl?: string; from: string; maxAttempts: number; defaultLocale: string };
+  readonly mail: {
+    smtpUrl?: string;
+    from: string;
+    maxAttempts: number;
+    retryBaseMs: number;
+    retryMaxMs: number;
+    pollIntervalMs: number;
+    defaultLocale: string;
+  };
 
   constructor(env: Env) {
     this.production = env.NODE_ENV === NodeEnv.Production;
@@ -86,6 +94,9 @@ export class AppConfig {
       smtpUrl: env.SMTP_URL,
       from: env.MAIL_FROM,
       maxAttempts: env.MAIL_MAX_ATTEMPTS,
+      retryBaseMs: env.MAIL_RETRY_BASE_MS,
+      retryMaxMs: env.MAIL_RETRY_MAX_MS,
+      pollIntervalMs: env.MAIL_POLL_INTERVAL_MS,
       defaultLocale: env.DEFAULT_LOCALE,
     };
   }

@@ -73,7 +73,7 @@ export class EnvironmentVariables {
   @IsOptional() @IsString()
   RESET_SECRET?: string;
 
-  @IsInt() @Min(10) @Max(86400)
+  @IsInt() @Min(1) @Max(86400)
   RESET_TTL_SECONDS: number = 900;
 
   @IsInt() @Min(1) @Max(1000)
@@ -102,6 +102,15 @@ export class EnvironmentVariables {
 
   @IsInt() @Min(1) @Max(100)
   MAIL_MAX_ATTEMPTS: number = 10;
+
+  @IsInt() @Min(10) @Max(3_600_000)
+  MAIL_RETRY_BASE_MS: number = 1000;
+
+  @IsInt() @Min(10) @Max(86_400_000)
+  MAIL_RETRY_MAX_MS: number = 900_000;
+
+  @IsInt() @Min(10) @Max(600_000)
+  MAIL_POLL_INTERVAL_MS: number = 1000;
 
   @IsIn(['en', 'de'])
   DEFAULT_LOCALE: string = 'en';

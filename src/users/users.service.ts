@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { ApiError } from '../common/api-error.js';
-import { isUniqueViolation } from '../database/pg-errors.js';
+import { isUniqueViolation, returnedRows } from '../database/pg.js';
 import { UserEmail } from './user-email.entity.js';
 import { User } from './user.entity.js';
 
@@ -89,11 +89,11 @@ export class UsersService {
 
   /** Sets a new hash and bumps the token version, which revokes every access token issued before. */
   async setPasswordHash(tx: EntityManager, userId: string, passwordHash: string): Promise<number | null> {
-    const rows: { token_version: number }[] = await tx.query(
+    const rows = returnedRows<{ token_version: number }>(await tx.query(
       `UPDATE users SET password_hash = $2, token_version = token_version + 1, updated_at = now()
         WHERE id = $1 RETURNING token_version`,
       [userId, passwordHash],
-    );
+    ));
     return rows[0]?.token_version ?? null;
   }
 }

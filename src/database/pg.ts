@@ -16,3 +16,14 @@ export function isDatabaseUnavailable(err: unknown): boolean {
     message,
   );
 }
+
+/**
+ * Rows of a statement with RETURNING. TypeORM's postgres driver answers UPDATE and DELETE
+ * with `[rows, affectedCount]` and everything else with the rows.
+ */
+export function returnedRows<T = Record<string, any>>(result: unknown): T[] {
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') {
+    return result[0] as T[];
+  }
+  return result as T[];
+}

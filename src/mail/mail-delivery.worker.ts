@@ -1,0 +1,96 @@
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { MailerService } from '@nestjs-modules/mailer';
+import { AppConfig } from '../config/app-config.js';
+import { DevMailbox } from './dev-mailbox.js';
+import { ClaimedMail, MailOutbox } from './mail-outbox.js';
+import { renderMail } from './templates.js';
+
+const BATCH_SIZE = 10;
+const LEASE_SECONDS = 60;
+
+/**
+ * Runs in every instance: claims due outbox rows, sends them, and records the outcome.
+ * Requests never wait on SMTP; they only wake the worker after their transaction commits.
+ * On shutdown it stops claiming, finishes the message in hand and hands back the rest.
+ */
+@Injectable()
+export class MailDeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('MailDelivery');
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private again = false;
+  private stopping = false;
+
+  constructor(
+    private readonly outbox: MailOutbox,
+    private readonly mailer: MailerService,
+    private readonly devMailbox: DevMailbox,
+    private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => this.wake(), this.config.mail.pollIntervalMs);
+    this.timer.unref();
+    this.wake();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** Delivers what is due now; a call while a run is under way schedules one more run. */
+  wake(): void {
+    if (this.stopping) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.drain()
+      .catch((err: unknown) => this.logger.warn(`delivery run failed: ${(err as Error).message}`))
+      .finally(() => {
+        this.running = undefined;
+        if (this.again && !this.stopping) {
+          this.again = false;
+          this.wake();
+        }
+      });
+  }
+
+  /** Resolves when nothing is being delivered (tests and shutdown). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async drain(): Promise<void> {
+    while (!this.stopping) {
+      const batch = await this.outbox.claimDue(BATCH_SIZE, LEASE_SECONDS);
+      if (!batch.length) return;
+      for (const [i, mail] of batch.entries()) {
+        if (this.stopping) {
+          await Promise.all(batch.slice(i).map((m) => this.outbox.release(m.id)));
+          return;
+        }
+        await this.deliver(mail);
+      }
+    }
+  }
+
+  private async deliver(mail: ClaimedMail): Promise<void> {
+    const rendered = renderMail(mail.template, mail.locale, mail.params);
+    try {
+      await this.mailer.sendMail({ to: mail.to, subject: rendered.subject, text: rendered.text, html: rendered.html });
+      if (!this.config.mail.smtpUrl) await this.devMailbox.record(mail.to, rendered);
+      await this.outbox.markSent(mail.id);
+    } catch (err) {
+      const reason = (err as Error).message ?? String(err);
+      const gaveUp = await this.outbox.markFailed(mail.id, mail.attempts, reason);
+      if (gaveUp) {
+        this.logger.error(`message ${mail.id} (${mail.template}) failed for good after ${mail.attempts} attempts: ${reason}`);
+      } else {
+        this.logger.warn(`message ${mail.id} attempt ${mail.attempts} failed, will retry: ${reason}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,32 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { MailerModule, MailerOptions } from '@nestjs-modules/mailer';
+import { AppConfig } from '../config/app-config.js';
+import { DevMailbox } from './dev-mailbox.js';
+import { DevMailboxController } from './dev-mailbox.controller.js';
+import { MailDeliveryWorker } from './mail-delivery.worker.js';
+import { MailOutbox } from './mail-outbox.js';
+
+@Module({})
+export class MailModule {
+  /** The dev mailbox route exists only outside production. */
+  static register(options: { production: boolean }): DynamicModule {
+    return {
+      module: MailModule,
+      imports: [
+        MailerModule.forRootAsync({
+          imports: [],
+          inject: [AppConfig],
+          useFactory: (config: AppConfig): MailerOptions => ({
+            // Without SMTP_URL (development) nodemailer renders the message and the worker
+            // keeps it in the dev mailbox.
+            transport: config.mail.smtpUrl ?? { jsonTransport: true },
+            defaults: { from: config.mail.from } as MailerOptions['defaults'],
+          }),
+        }),
+      ],
+      controllers: options.production ? [] : [DevMailboxController],
+      providers: [MailOutbox, MailDeliveryWorker, DevMailbox],
+      exports: [MailOutbox, MailDeliveryWorker, DevMailbox],
+    };
+  }
+}

@@ -1,0 +1,34 @@
+import { ApiError } from '../common/api-error.js';
+
+/** What can go wrong in a reset, independent of any contract's wording. */
+export type ResetErrorCode =
+  | 'unknown_account'
+  | 'no_email_addresses'
+  | 'no_reset_requested'
+  | 'code_incorrect'
+  | 'code_expired'
+  | 'rate_limit_exceeded'
+  | 'token_missing'
+  | 'token_invalid'
+  | 'token_expired'
+  | 'account_deleted';
+
+const DEFAULTS: Record<ResetErrorCode, { status: number; message: string }> = {
+  unknown_account: { status: 404, message: 'No account matches' },
+  no_email_addresses: { status: 400, message: 'There are no email addresses for this account' },
+  no_reset_requested: { status: 400, message: 'There was no code for a password reset requested' },
+  code_incorrect: { status: 400, message: 'The code is incorrect' },
+  code_expired: { status: 400, message: 'The code has expired; request a new one' },
+  rate_limit_exceeded: { status: 400, message: 'Rate limit exceeded; request a new code' },
+  token_missing: { status: 401, message: 'The password reset token is missing' },
+  token_invalid: { status: 401, message: 'The password reset token is invalid or was already used' },
+  token_expired: { status: 401, message: 'The password reset token has expired' },
+  account_deleted: { status: 404, message: 'The account no longer exists' },
+};
+
+export class ResetError extends ApiError {
+  constructor(readonly code: ResetErrorCode) {
+    super(DEFAULTS[code].status, code, DEFAULTS[code].message);
+    this.name = 'ResetError';
+  }
+}

@@ -1,0 +1,104 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { returnedRows } from '../database/pg.js';
+
+/** A reset request as stored. Secrets exist only as their keyed hashes. */
+export interface ResetRequest {
+  id: string;
+  userId: string | null;
+  codeHash: Buffer;
+  tokenHash: Buffer;
+  attempts: number;
+  locale: string;
+  expired: boolean;
+  usedAt: Date | null;
+  supersededAt: Date | null;
+}
+
+const COLUMNS = `id, user_id, code_hash, token_hash, attempts, locale, used_at, superseded_at,
+  expires_at <= now() AS expired`;
+
+function toRequest(row: Record<string, any>): ResetRequest {
+  return {
+    id: row.id,
+    userId: row.user_id,
+    codeHash: Buffer.from(row.code_hash),
+    tokenHash: Buffer.from(row.token_hash),
+    attempts: row.attempts,
+    locale: row.locale,
+    expired: row.expired,
+    usedAt: row.used_at,
+    supersededAt: row.superseded_at,
+  };
+}
+
+/** The reset_requests table. One query per method; state changes are conditional updates. */
+@Injectable()
+export class ResetRequests {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** The account's newest request that a newer one has not superseded. */
+  async latestFor(userId: string): Promise<ResetRequest | null> {
+    const rows = await this.db.query(
+      `SELECT ${COLUMNS} FROM reset_requests WHERE user_id = $1 AND superseded_at IS NULL
+        ORDER BY created_at DESC LIMIT 1`,
+      [userId],
+    );
+    return rows[0] ? toRequest(rows[0]) : null;
+  }
+
+  async byId(id: string): Promise<ResetRequest | null> {
+    const rows = await this.db.query(`SELECT ${COLUMNS} FROM reset_requests WHERE id = $1`, [id]);
+    return rows[0] ? toRequest(rows[0]) : null;
+  }
+
+  async insert(
+    tx: EntityManager,
+    r: { id: string; userId: string; codeHash: Buffer; tokenHash: Buffer; locale: string; ttlSeconds: number },
+  ): Promise<void> {
+    await tx.query(
+      `INSERT INTO reset_requests (id, user_id, code_hash, token_hash, locale, expires_at)
+       VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6::int))`,
+      [r.id, r.userId, r.codeHash, r.tokenHash, r.locale, r.ttlSeconds],
+    );
+  }
+
+  /** Retires the account's outstanding requests (a new request, or a completed reset). */
+  async supersedeOutstanding(tx: EntityManager, userId: string): Promise<void> {
+    await tx.query(
+      `UPDATE reset_requests SET superseded_at = now()
+        WHERE user_id = $1 AND used_at IS NULL AND superseded_at IS NULL`,
+      [userId],
+    );
+  }
+
+  /**
+   * Counts one wrong code, unless the cap was reached (by this or any concurrent try).
+   * Returns the new count, or null when nothing was counted.
+   */
+  async countWrongAttempt(id: string, maxAttempts: number): Promise<number | null> {
+    const rows = returnedRows(await this.db.query(
+      `UPDATE reset_requests SET attempts = attempts + 1
+        WHERE id = $1 AND attempts < $2 AND used_at IS NULL AND superseded_at IS NULL
+        RETURNING attempts`,
+      [id, maxAttempts],
+    ));
+    return rows[0]?.attempts ?? null;
+  }
+
+  /**
+   * Marks the request used if it is still live. Exactly one of any number of concurrent
+   * callers gets the row back; the rest get null.
+   */
+  async consume(tx: EntityManager, id: string, maxAttempts: number | null): Promise<{ userId: string | null } | null> {
+    const rows = returnedRows(await tx.query(
+      `UPDATE reset_requests SET used_at = now()
+        WHERE id = $1 AND used_at IS NULL AND superseded_at IS NULL AND expires_at > now()
+          AND ($2::int IS NULL OR attempts < $2::int)
+        RETURNING user_id`,
+      [id, maxAttempts],
+    ));
+    return rows[0] ? { userId: rows[0].user_id } : null;
+  }
+}
