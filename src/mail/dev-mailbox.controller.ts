@@ -1,15 +1,24 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { renderMailboxPage } from '../pages/dev-mailbox-page.js';
+import { prefersHtml } from '../pages/page-headers.js';
 import { DevMailbox } from './dev-mailbox.js';
 
-/** Development only (not mounted with NODE_ENV=production): what the dev transport kept. */
+/**
+ * Development only (not mounted with NODE_ENV=production): what the dev transport kept. JSON for
+ * API clients; a browser (Accept: text/html) gets the mailbox page with one message rendered.
+ */
 @ApiTags('development')
 @Controller('dev/mailbox')
 export class DevMailboxController {
   constructor(private readonly mailbox: DevMailbox) {}
 
   @Get()
-  @ApiOperation({ summary: 'Messages the dev transport kept, newest first (SMTP_URL unset)' })
+  @ApiOperation({
+    summary: 'Messages the dev transport kept, newest first (SMTP_URL unset)',
+    description: 'JSON unless the Accept header prefers text/html: browsers get the mailbox page (`?id=` picks the message shown).',
+  })
   @ApiOkResponse({
     schema: {
       type: 'array',
@@ -26,7 +35,13 @@ export class DevMailboxController {
       },
     },
   })
-  list() {
-    return this.mailbox.list();
+  async list(
+    @Headers('accept') accept: unknown,
+    @Query('id') id: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const messages = await this.mailbox.list();
+    if (prefersHtml(accept)) return renderMailboxPage(reply, messages, typeof id === 'string' ? id : undefined);
+    return messages;
   }
 }

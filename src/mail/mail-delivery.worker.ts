@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { MailerService } from '@nestjs-modules/mailer';
 import { AppConfig } from '../config/app-config.js';
+import { Metrics } from '../observability/metrics.js';
 import { DevMailbox } from './dev-mailbox.js';
 import { ClaimedMail, MailOutbox } from './mail-outbox.js';
 import { renderMail } from './templates.js';
@@ -26,9 +27,11 @@ export class MailDeliveryWorker implements OnApplicationBootstrap, BeforeApplica
     private readonly mailer: MailerService,
     private readonly devMailbox: DevMailbox,
     private readonly config: AppConfig,
+    private readonly metrics: Metrics,
   ) {}
 
   onApplicationBootstrap(): void {
+    this.metrics.setOutboxDepthSource(() => this.outbox.depth());
     this.timer = setInterval(() => this.wake(), this.config.mail.pollIntervalMs);
     this.timer.unref();
     this.wake();
@@ -86,6 +89,7 @@ export class MailDeliveryWorker implements OnApplicationBootstrap, BeforeApplica
     } catch (err) {
       const reason = (err as Error).message ?? String(err);
       const gaveUp = await this.outbox.markFailed(mail.id, mail.attempts, reason);
+      this.metrics.mailDeliveryFailures.inc({ outcome: gaveUp ? 'failed' : 'retry' });
       if (gaveUp) {
         this.logger.error(`message ${mail.id} (${mail.template}) failed for good after ${mail.attempts} attempts: ${reason}`);
       } else {

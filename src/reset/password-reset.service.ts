@@ -6,11 +6,13 @@ import { AppConfig } from '../config/app-config.js';
 import type { Locale } from '../mail/locale.js';
 import { MailDeliveryWorker } from '../mail/mail-delivery.worker.js';
 import { MailOutbox } from '../mail/mail-outbox.js';
+import { Metrics } from '../observability/metrics.js';
 import { PasswordHasher } from '../password/password-hasher.js';
 import { PasswordPolicy } from '../password/password-policy.js';
 import { User } from '../users/user.entity.js';
 import { UsersService, normalizeEmail } from '../users/users.service.js';
 import { ResetError } from './reset-errors.js';
+import { hashing, TranslatesResetFailures } from './reset-failures.js';
 import { ResetRequest, ResetRequests } from './reset-requests.js';
 import { ResetSecrets } from './reset-secrets.js';
 import { SendThrottle } from './send-throttle.js';
@@ -38,6 +40,7 @@ export class PasswordResetService {
     private readonly hasher: PasswordHasher,
     private readonly policy: PasswordPolicy,
     private readonly config: AppConfig,
+    private readonly metrics: Metrics,
   ) {}
 
   /**
@@ -49,8 +52,10 @@ export class PasswordResetService {
     const user = await this.findAccount(ref);
     const deliverable = user && user.emails.length > 0;
     if (!deliverable) {
+      const outcome = user ? 'no_email_addresses' : 'unknown_account';
+      this.metrics.resetRequests.inc({ outcome });
       if (this.config.reset.hideUnknownAccounts) return this.spendThrottleOnly(ref);
-      throw new ResetError(user ? 'no_email_addresses' : 'unknown_account');
+      throw new ResetError(outcome);
     }
     const id = randomUUID();
     const { code, token, codeHash, tokenHash } = this.secrets.issue(id);
@@ -71,6 +76,7 @@ export class PasswordResetService {
         })),
       );
     });
+    this.metrics.resetRequests.inc({ outcome: 'issued' });
     this.worker.wake();
   }
 
@@ -80,31 +86,42 @@ export class PasswordResetService {
     await this.verifyCode(await this.requests.latestFor(user.id), code);
   }
 
-  /** Sets a new password with the account's current code; the code is used up. */
-  async resetWithCode(ref: AccountRef, code: string, newPassword: string): Promise<void> {
+  /**
+   * Sets a new password with the account's current code; the code is used up.
+   * `confirmPassword`, when given, must equal the new password.
+   */
+  @TranslatesResetFailures()
+  async resetWithCode(ref: AccountRef, code: string, newPassword: string, confirmPassword?: string): Promise<void> {
     const user = await this.requireAccount(ref);
     const request = await this.requests.latestFor(user.id);
     await this.verifyCode(request, code);
+    if (confirmPassword !== undefined && confirmPassword !== newPassword) throw new ResetError('password_mismatch');
     this.policy.assert(newPassword);
-    const hash = await this.hasher.hash(newPassword);
+    const hash = await hashing(() => this.hasher.hash(newPassword));
     const consumed = await this.db.transaction(async (tx) => {
       if (!(await this.requests.consume(tx, request!.id, this.config.reset.maxAttempts))) return false;
       await this.completeReset(tx, user, hash, request!.locale);
       return true;
     });
     // Outside the transaction: on PGlite the transaction holds the only connection.
-    if (!consumed) throw this.codeStateError(await this.requests.byId(request!.id)) ?? new ResetError('no_reset_requested');
-    this.worker.wake();
+    if (!consumed) throw this.failed(this.codeStateError(await this.requests.byId(request!.id)) ?? new ResetError('no_reset_requested'));
+    this.metrics.passwordResets.inc({ method: 'code' });
+    this.mailQueued();
   }
 
-  /** Sets a new password with a link token; the token is used up. */
-  async resetWithToken(token: string | undefined, newPassword: string): Promise<void> {
+  /**
+   * Sets a new password with a link token; the token is used up.
+   * `confirmPassword`, when given, must equal the new password.
+   */
+  @TranslatesResetFailures()
+  async resetWithToken(token: string | undefined, newPassword: string, confirmPassword?: string): Promise<void> {
     if (!token) throw new ResetError('token_missing');
     const request = await this.requestForToken(token);
     const user = await this.users.findById(request.userId!);
     if (!user) throw new ResetError('account_deleted');
+    if (confirmPassword !== undefined && confirmPassword !== newPassword) throw new ResetError('password_mismatch');
     this.policy.assert(newPassword);
-    const hash = await this.hasher.hash(newPassword);
+    const hash = await hashing(() => this.hasher.hash(newPassword));
     const consumed = await this.db.transaction(async (tx) => {
       if (!(await this.requests.consume(tx, request.id, null))) return false;
       await this.completeReset(tx, user, hash, request.locale);
@@ -112,9 +129,10 @@ export class PasswordResetService {
     });
     if (!consumed) {
       const now = await this.requests.byId(request.id);
-      throw new ResetError(now && !now.usedAt && !now.supersededAt && now.expired ? 'token_expired' : 'token_invalid');
+      throw this.failed(new ResetError(now && !now.usedAt && !now.supersededAt && now.expired ? 'token_expired' : 'token_invalid'));
     }
-    this.worker.wake();
+    this.metrics.passwordResets.inc({ method: 'token' });
+    this.mailQueued();
   }
 
   /**
@@ -124,9 +142,9 @@ export class PasswordResetService {
   async requestForToken(token: string): Promise<ResetRequest> {
     const id = this.secrets.parseToken(token);
     const request = id ? await this.requests.byId(id) : null;
-    if (!request || !this.secrets.tokenMatches(token, request.tokenHash)) throw new ResetError('token_invalid');
-    if (request.usedAt || request.supersededAt) throw new ResetError('token_invalid');
-    if (request.expired) throw new ResetError('token_expired');
+    if (!request || !this.secrets.tokenMatches(token, request.tokenHash)) throw this.failed(new ResetError('token_invalid'));
+    if (request.usedAt || request.supersededAt) throw this.failed(new ResetError('token_invalid'));
+    if (request.expired) throw this.failed(new ResetError('token_expired'));
     if (!request.userId) throw new ResetError('account_deleted');
     return request;
   }
@@ -152,9 +170,17 @@ export class PasswordResetService {
     return version;
   }
 
-  /** Wakes the mail worker after a transaction that queued mail has committed. */
+  /**
+   * Wakes the mail worker after a transaction that queued mail has committed. The mail itself
+   * is durable in the outbox; a failure here (the worker itself broken) is one the outbox cannot
+   * absorb, and is reported as `post_commit_failure`: the change is committed, a follow-up is not.
+   */
   mailQueued(): void {
-    this.worker.wake();
+    try {
+      this.worker.wake();
+    } catch (err) {
+      throw new ResetError('post_commit_failure', err);
+    }
   }
 
   findAccount(ref: AccountRef): Promise<User | null> {
@@ -169,10 +195,15 @@ export class PasswordResetService {
 
   private async verifyCode(request: ResetRequest | null, code: string): Promise<void> {
     const state = this.codeStateError(request);
-    if (state) throw state;
+    if (state) throw this.failed(state);
     if (this.secrets.codeMatches(request!.id, code, request!.codeHash)) return;
     const counted = await this.requests.countWrongAttempt(request!.id, this.config.reset.maxAttempts);
-    throw new ResetError(counted === null ? 'rate_limit_exceeded' : 'code_incorrect');
+    throw this.failed(new ResetError(counted === null ? 'rate_limit_exceeded' : 'code_incorrect'));
+  }
+
+  private failed(error: ResetError): ResetError {
+    this.metrics.resetFailedAttempts.inc({ reason: error.code });
+    return error;
   }
 
   /** Why a code request cannot be used (null when it can). */

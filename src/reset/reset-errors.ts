@@ -11,7 +11,14 @@ export type ResetErrorCode =
   | 'token_missing'
   | 'token_invalid'
   | 'token_expired'
-  | 'account_deleted';
+  | 'account_deleted'
+  | 'password_mismatch'
+  | 'current_password_incorrect'
+  | 'same_password'
+  | 'email_mismatch'
+  | 'hash_failure'
+  | 'database_failure'
+  | 'post_commit_failure';
 
 const DEFAULTS: Record<ResetErrorCode, { status: number; message: string }> = {
   unknown_account: { status: 404, message: 'No account matches' },
@@ -24,10 +31,22 @@ const DEFAULTS: Record<ResetErrorCode, { status: number; message: string }> = {
   token_invalid: { status: 401, message: 'The password reset token is invalid or was already used' },
   token_expired: { status: 401, message: 'The password reset token has expired' },
   account_deleted: { status: 404, message: 'The account no longer exists' },
+  password_mismatch: { status: 400, message: 'The passwords do not match' },
+  current_password_incorrect: { status: 400, message: 'The current password is incorrect' },
+  same_password: { status: 400, message: 'The new password must differ from the current one' },
+  email_mismatch: { status: 403, message: 'The email address does not belong to the authenticated account' },
+  // Internal failures: the body says what failed, never how (the cause is only logged).
+  hash_failure: { status: 500, message: 'The password could not be processed' },
+  database_failure: { status: 500, message: 'A database operation failed' },
+  post_commit_failure: { status: 500, message: 'The password was changed, but a follow-up step failed' },
 };
 
 export class ResetError extends ApiError {
-  constructor(readonly code: ResetErrorCode) {
+  constructor(
+    readonly code: ResetErrorCode,
+    /** For the internal failures: what actually went wrong, for the log only. */
+    override readonly cause?: unknown,
+  ) {
     super(DEFAULTS[code].status, code, DEFAULTS[code].message);
     this.name = 'ResetError';
   }

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
 import { MailModule } from '../mail/mail.module.js';
+import { PasswordChangeService } from './password-change.service.js';
 import { PasswordResetService } from './password-reset.service.js';
 import { ResetRequests } from './reset-requests.js';
 import { ResetSecrets } from './reset-secrets.js';
@@ -15,11 +16,12 @@ export class ResetModule {
       imports: [AuthModule, MailModule.register(options)],
       providers: [
         PasswordResetService,
+        PasswordChangeService,
         ResetRequests,
         ResetSecrets,
         { provide: SendThrottle, useClass: PostgresSendThrottle },
       ],
-      exports: [PasswordResetService, ResetSecrets, AuthModule, MailModule],
+      exports: [PasswordResetService, PasswordChangeService, ResetSecrets, AuthModule, MailModule],
     };
   }
 }

@@ -11,6 +11,7 @@ import {
 import { AppConfig } from '../../config/app-config.js';
 import { resolveLocale } from '../../mail/locale.js';
 import { PasswordResetService } from '../../reset/password-reset.service.js';
+import { StrictRateLimit } from '../../throttling/strict-rate-limit.decorator.js';
 import { CheckCodeDto, CodeCorrectDto, ResetPasswordDto, SendEmailDto, UsernameCodeErrorDto } from './dto/username-code.dto.js';
 
 const msgSchema = (msg: string) => ({
@@ -33,6 +34,7 @@ export class UsernameCodeController {
 
   @Post('sendEmail')
   @HttpCode(200)
+  @StrictRateLimit()
   @ApiOperation({ summary: 'Send the reset email (code and link) to every address of the account' })
   @ApiQuery({ name: 'locale', required: false, enum: ['en', 'de'] })
   @ApiOkResponse({ schema: msgSchema('Sent') })

@@ -1,0 +1,108 @@
+import { DataSource } from 'typeorm';
+import { startTestApp, TestApp } from './support/app.js';
+import { createAccount } from './support/accounts.js';
+import { secretsFrom, TestSmtpServer } from './support/smtp.js';
+
+const BASE = '/api/auth/forgotPassword';
+
+describe('mail outbox: durable, retried, encrypted at rest', () => {
+  let smtp: TestSmtpServer;
+  let t: TestApp;
+  let db: DataSource;
+
+  beforeAll(async () => {
+    smtp = await new TestSmtpServer().start();
+    t = await startTestApp({
+      SMTP_URL: smtp.url,
+      MAIL_POLL_INTERVAL_MS: '50',
+      MAIL_RETRY_BASE_MS: '100',
+      MAIL_RETRY_MAX_MS: '400',
+      MAIL_MAX_ATTEMPTS: '4',
+      RESET_SEND_LIMIT: '100',
+    });
+    db = t.app.get(DataSource);
+  });
+  afterAll(async () => {
+    await t.close();
+    await smtp.stop();
+  });
+
+  const outboxRows = (recipient: string) =>
+    db.query(`SELECT status, attempts, payload, last_error FROM mail_outbox WHERE recipient = $1 ORDER BY id`, [recipient]);
+
+  it('accepts requests while SMTP is down and delivers each message exactly once when it is back', async () => {
+    const accounts = await Promise.all([createAccount(t), createAccount(t), createAccount(t)]);
+    await smtp.stop();
+    try {
+      const started = Date.now();
+      for (const a of accounts) {
+        const res = await t.http.post(`${BASE}/sendEmail`, { username: a.username });
+        expect(res.status).toBe(200);
+      }
+      expect(Date.now() - started).toBeLessThan(2000); // the request path does not wait on SMTP
+      await new Promise((r) => setTimeout(r, 150));
+      const pending = await outboxRows(accounts[0].email);
+      expect(pending[0].status).toMatch(/^(pending|sending)$/);
+      expect(pending[0].attempts).toBeGreaterThanOrEqual(1);
+      expect(pending[0].last_error).toMatch(/ECONNREFUSED/);
+    } finally {
+      await smtp.start();
+    }
+    for (const a of accounts) await smtp.waitFor(smtp.to(a.email), 1, 15_000);
+    await new Promise((r) => setTimeout(r, 500));
+    for (const a of accounts) {
+      expect(smtp.messages.filter(smtp.to(a.email))).toHaveLength(1);
+      const [row] = await outboxRows(a.email);
+      expect(row.status).toBe('sent');
+      expect(row.payload).toBeNull();
+    }
+  });
+
+  it('keeps queued secrets encrypted: the code and token never appear in the outbox row', async () => {
+    const a = await createAccount(t);
+    smtp.rejectWith = 451;
+    await t.http.post(`${BASE}/sendEmail`, { username: a.username });
+    await new Promise((r) => setTimeout(r, 120));
+    const [row] = await outboxRows(a.email);
+    smtp.rejectWith = undefined;
+    const [mail] = await smtp.waitFor(smtp.to(a.email), 1, 15_000);
+    const { code, token } = secretsFrom(mail);
+    const stored = Buffer.from(row.payload ?? []).toString('latin1');
+    expect(stored.length).toBeGreaterThan(0);
+    expect(stored).not.toContain(code);
+    expect(stored).not.toContain(token);
+    const [requestRow] = await db.query(`SELECT code_hash, token_hash FROM reset_requests ORDER BY created_at DESC LIMIT 1`);
+    expect(Buffer.from(requestRow.code_hash).toString('latin1')).not.toContain(code);
+  });
+
+  it('retries temporary (4xx) failures with backoff and then delivers', async () => {
+    const a = await createAccount(t);
+    smtp.rejectWith = 451;
+    await t.http.post(`${BASE}/sendEmail`, { username: a.username });
+    await new Promise((r) => setTimeout(r, 150));
+    smtp.rejectWith = undefined;
+    await smtp.waitFor(smtp.to(a.email), 1, 15_000);
+    const [row] = await outboxRows(a.email);
+    expect(row.status).toBe('sent');
+    expect(row.attempts).toBeGreaterThanOrEqual(2);
+  });
+
+  it('marks a message failed after MAIL_MAX_ATTEMPTS permanent failures, drops its secrets, and counts it in /metrics', async () => {
+    const a = await createAccount(t);
+    smtp.rejectWith = 550;
+    await t.http.post(`${BASE}/sendEmail`, { username: a.username });
+    const deadline = Date.now() + 10_000;
+    let rows = await outboxRows(a.email);
+    while (rows[0]?.status !== 'failed' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      rows = await outboxRows(a.email);
+    }
+    smtp.rejectWith = undefined;
+    expect(rows[0]).toMatchObject({ status: 'failed', attempts: 4, payload: null });
+    expect(rows[0].last_error).toMatch(/550/);
+    expect(smtp.messages.filter(smtp.to(a.email))).toHaveLength(0);
+    const metrics = (await t.http.get('/metrics')).text;
+    expect(metrics).toMatch(/mail_delivery_failures_total\{outcome="failed"\} [1-9]/);
+    expect(metrics).toMatch(/mail_delivery_failures_total\{outcome="retry"\} [1-9]/);
+  });
+});
