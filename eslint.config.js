@@ -25,6 +25,12 @@ export default tseslint.config(
     },
   },
   {
+    // CommonJS helpers (e.g. Jest transforms) use require() and module.exports.
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['test/**/*.ts', 'src/**/*.spec.ts'],
     languageOptions: { globals: { ...globals.jest } },
     rules: {

@@ -7,21 +7,30 @@ export function sqlState(err: unknown): string | undefined {
 
 export const isUniqueViolation = (err: unknown) => sqlState(err) === '23505';
 
-/** Errors that mean the database cannot be reached right now (class 08, 57P0x, socket errors). */
+/**
+ * Errors that mean the database cannot be reached right now: class 08, 57P0x, too many
+ * connections (53300), a database that refuses connections (55000 "not currently accepting
+ * connections", e.g. ALTER DATABASE … ALLOW_CONNECTIONS false) or is gone (3D000), socket errors.
+ */
 export function isDatabaseUnavailable(err: unknown): boolean {
   const state = sqlState(err);
-  if (state && (state.startsWith('08') || /^57P0[1-3]$/.test(state))) return true;
+  if (state && (state.startsWith('08') || /^(57P0[1-3]|53300|3D000)$/.test(state))) return true;
+  if (state === '55000' && /not currently accepting connections/i.test(String((err as Error)?.message))) return true;
   const message = String((err as Error)?.message ?? '');
   return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|terminating connection|connection is closed|Cannot use a pool after calling end/i.test(
     message,
   );
 }
 
+/** A row of a raw query as the driver returns it: column name to value, untyped. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- raw SQL results carry no types
+export type DbRow = Record<string, any>;
+
 /**
  * Rows of a statement with RETURNING. TypeORM's postgres driver answers UPDATE and DELETE
  * with `[rows, affectedCount]` and everything else with the rows.
  */
-export function returnedRows<T = Record<string, any>>(result: unknown): T[] {
+export function returnedRows<T = DbRow>(result: unknown): T[] {
   if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') {
     return result[0] as T[];
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import type { DbRow } from '../database/pg.js';
 import type { RenderedMail } from './templates.js';
 
 export interface DevMessage {
@@ -30,7 +31,7 @@ export class DevMailbox {
         ORDER BY id DESC LIMIT $1`,
       [limit],
     );
-    return rows.map((r: Record<string, any>) => ({
+    return rows.map((r: DbRow) => ({
       id: String(r.id),
       to: r.recipient,
       subject: r.subject,

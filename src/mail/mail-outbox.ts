@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { returnedRows } from '../database/pg.js';
+import { DbRow, returnedRows } from '../database/pg.js';
 import { AppConfig } from '../config/app-config.js';
 import type { Locale } from './locale.js';
 import { OutboxCrypto } from './outbox-crypto.js';
@@ -63,7 +63,7 @@ export class MailOutbox {
         RETURNING id, recipient, template, locale, payload, attempts`,
       [limit, leaseSeconds],
     ));
-    return rows.map((r: Record<string, any>) => ({
+    return rows.map((r: DbRow) => ({
       id: String(r.id),
       to: r.recipient,
       template: r.template,

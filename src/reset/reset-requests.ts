@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { returnedRows } from '../database/pg.js';
+import { DbRow, returnedRows } from '../database/pg.js';
 
 /** A reset request as stored. Secrets exist only as their keyed hashes. */
 export interface ResetRequest {
@@ -19,7 +19,7 @@ export interface ResetRequest {
 const COLUMNS = `id, user_id, code_hash, token_hash, attempts, locale, used_at, superseded_at,
   expires_at <= now() AS expired`;
 
-function toRequest(row: Record<string, any>): ResetRequest {
+function toRequest(row: DbRow): ResetRequest {
   return {
     id: row.id,
     userId: row.user_id,
