@@ -11,7 +11,7 @@ import { requireKnownContentType } from './common/content-type.hook.js';
 import { applyCors, applySecurityHeaders } from './common/security.js';
 import { AppConfig } from './config/app-config.js';
 import { parseEnv, readProcessEnv } from './config/env.js';
-import { drain, GracefulFastifyAdapter } from './health/graceful-shutdown.js';
+import { closeConnectionsWhenShuttingDown, drain, GracefulFastifyAdapter } from './health/graceful-shutdown.js';
 import { ShutdownState } from './health/shutdown-state.js';
 import { installHttpObservability } from './observability/http-observability.js';
 import { Metrics } from './observability/metrics.js';
@@ -56,6 +56,7 @@ export async function createApp(
   app.useGlobalPipes(createValidationPipe());
   // Shutdown order: see health/graceful-shutdown.ts. After a signal, the process exits 0.
   const shutdown = app.get(ShutdownState);
+  closeConnectionsWhenShuttingDown(fastify, shutdown);
   adapter.onBeforeClose(async () => {
     shutdown.begin();
     await drain(config.shutdownDelayMs);

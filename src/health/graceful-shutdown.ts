@@ -1,6 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from '@nestjs/common';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
+import type { FastifyInstance } from 'fastify';
+import type { ShutdownState } from './shutdown-state.js';
 
 /**
  * The Fastify adapter with one addition: hooks that run at the very start of Nest's shutdown
@@ -31,6 +33,19 @@ export class GracefulFastifyAdapter extends FastifyAdapter {
     for (const hook of this.closingHooks.splice(0)) await hook();
     super.beforeClose();
   }
+}
+
+/**
+ * Once shutdown has begun, every response carries `Connection: close`: keep-alive clients
+ * reconnect (to another replica) and the connection of a request that was in flight when the
+ * signal came closes after its response, so closing the server does not wait for idle
+ * keep-alive connections to time out.
+ */
+export function closeConnectionsWhenShuttingDown(fastify: FastifyInstance, shutdown: ShutdownState): void {
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    if (shutdown.isShuttingDown && request.raw.httpVersionMajor === 1) reply.header('Connection', 'close');
+    done(null, payload);
+  });
 }
 
 /** Waits the configured grace period, logging that the instance is draining. */

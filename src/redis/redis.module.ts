@@ -23,7 +23,8 @@ export class RedisConnection implements OnApplicationShutdown {
       connectTimeout: 2000,
       commandTimeout: 1000,
       maxRetriesPerRequest: 1,
-      enableOfflineQueue: true,
+      // While disconnected, commands fail at once instead of waiting for a reconnect.
+      enableOfflineQueue: false,
       retryStrategy: (times) => Math.min(times * 200, 2000),
     });
     let reported = false;
@@ -38,12 +39,15 @@ export class RedisConnection implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (!this.client) return;
-    try {
-      await this.client.quit();
-    } catch {
-      this.client.disconnect(false);
+    const client = this.client;
+    if (!client) return;
+    if (client.status !== 'ready') {
+      client.disconnect(false);
+      return;
     }
+    const timeout = new Promise<void>((resolve) => setTimeout(resolve, 1000).unref());
+    await Promise.race([client.quit().catch(() => undefined), timeout]);
+    client.disconnect(false);
   }
 }
 

@@ -1,0 +1,154 @@
+import { ErrorPresenters } from '../src/common/error-presenters.js';
+import { startTestApp, TestApp } from './support/app.js';
+import { freshClientIp, requireRedis, TEST_REDIS_URL } from './support/redis.js';
+
+const WRONG_LOGIN = { username: 'nobody-here', password: 'Wrong-Password-1!' };
+
+/** Statuses of `count` requests made one after the other. */
+async function statuses(count: number, send: (i: number) => Promise<{ status: number }>): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < count; i++) out.push((await send(i)).status);
+  return out;
+}
+
+const xff = (ip: string) => ({ headers: { 'x-forwarded-for': ip } });
+
+describe('per-client-IP rate limits', () => {
+  describe('in memory, RATE_LIMIT_PER_MINUTE=12 (strict routes: 2)', () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await startTestApp({ RATE_LIMIT_PER_MINUTE: '12', TRUST_PROXY: 'true' });
+    });
+    afterAll(() => t?.close());
+
+    it('allows 12 requests a minute per client across all routes, then answers 429 with Retry-After', async () => {
+      const ip = freshClientIp();
+      const got = await statuses(13, (i) => (i % 2 ? t.http.get('/auth/me', xff(ip)) : t.http.post('/auth/register', {}, xff(ip))));
+      expect(got.slice(0, 12).every((s) => s === 401 || s === 400)).toBe(true);
+      expect(got[12]).toBe(429);
+      const res = await t.http.get('/auth/me', xff(ip));
+      expect(res.status).toBe(429);
+      expect(res.body).toEqual({ statusCode: 429, error_code: 'too_many_requests', message: expect.any(String) });
+      const retryAfter = Number(res.headers.get('retry-after'));
+      expect(retryAfter).toBeGreaterThanOrEqual(1);
+      expect(retryAfter).toBeLessThanOrEqual(60);
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      // Another client is not affected.
+      expect((await t.http.get('/auth/me', xff(freshClientIp()))).status).toBe(401);
+    });
+
+    it('gives login a stricter budget (a sixth) per client', async () => {
+      const ip = freshClientIp();
+      const got = await statuses(3, () => t.http.post('/auth/login', WRONG_LOGIN, xff(ip)));
+      expect(got).toEqual([401, 401, 429]);
+      // The general budget of the same client still has room.
+      expect((await t.http.get('/auth/me', xff(ip))).status).toBe(401);
+      expect((await t.http.post('/auth/login', WRONG_LOGIN, xff(ip))).status).toBe(429);
+    });
+
+    it('never limits health probes or metrics scrapes', async () => {
+      const ip = freshClientIp();
+      const got = await statuses(20, (i) => t.http.get(['/health/live', '/health/ready', '/metrics'][i % 3], xff(ip)));
+      expect(got.every((s) => s === 200)).toBe(true);
+    });
+  });
+
+  it('renders the 429 in the body shape of the contract that owns the route', async () => {
+    const t = await startTestApp({ RATE_LIMIT_PER_MINUTE: '6' });
+    try {
+      t.app.get(ErrorPresenters).register(['/auth'], (e) => ({
+        status: e.status,
+        body: { msg: e.message, error_code: e.code },
+      }));
+      const got = await statuses(2, () => t.http.post('/auth/login', WRONG_LOGIN));
+      expect(got).toEqual([401, 429]);
+      const res = await t.http.post('/auth/login', WRONG_LOGIN);
+      expect(res.body).toEqual({ msg: expect.any(String), error_code: 'too_many_requests' });
+      expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('RATE_LIMIT_PER_MINUTE=0 turns per-IP limiting off', async () => {
+    const t = await startTestApp({ RATE_LIMIT_PER_MINUTE: '0' });
+    try {
+      const got = await statuses(30, () => t.http.post('/auth/login', WRONG_LOGIN));
+      expect(got.every((s) => s === 401)).toBe(true);
+      expect((await t.http.get('/auth/me')).headers.get('x-ratelimit-limit')).toBeNull();
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('ignores X-Forwarded-For unless TRUST_PROXY=true, so clients cannot forge a fresh budget', async () => {
+    const t = await startTestApp({ RATE_LIMIT_PER_MINUTE: '6' });
+    try {
+      const got = await statuses(2, () => t.http.post('/auth/login', WRONG_LOGIN, xff(freshClientIp())));
+      expect(got).toEqual([401, 429]);
+    } finally {
+      await t.close();
+    }
+  });
+
+  describe('shared by replicas through Redis (REDIS_URL)', () => {
+    let a: TestApp;
+    let b: TestApp;
+
+    beforeAll(async () => {
+      await requireRedis();
+      const env = { RATE_LIMIT_PER_MINUTE: '12', TRUST_PROXY: 'true', REDIS_URL: TEST_REDIS_URL };
+      a = await startTestApp(env);
+      // The second replica on the same database, as behind a load balancer.
+      b = await startTestApp({ ...env, DATABASE_URL: a.db.url });
+    });
+    afterAll(async () => {
+      await b?.close();
+      await a?.close();
+    });
+
+    it('two instances share one per-IP budget: a client cannot multiply it by the number of replicas', async () => {
+      const ip = freshClientIp();
+      const replicas = [a, b];
+      const got = await statuses(13, (i) => replicas[i % 2].http.get('/auth/me', xff(ip)));
+      expect(got.slice(0, 12)).toEqual(Array(12).fill(401));
+      expect(got[12]).toBe(429);
+      // Blocked on both replicas now.
+      expect((await a.http.get('/auth/me', xff(ip))).status).toBe(429);
+      expect((await b.http.get('/auth/me', xff(ip))).status).toBe(429);
+    });
+
+    it('and one strict budget', async () => {
+      const ip = freshClientIp();
+      const got = await statuses(3, (i) => [a, b][i % 2].http.post('/auth/login', WRONG_LOGIN, xff(ip)));
+      expect(got).toEqual([401, 401, 429]);
+    });
+
+    it('compared with memory storage, where each instance counts on its own', async () => {
+      const env = { RATE_LIMIT_PER_MINUTE: '6', TRUST_PROXY: 'true' };
+      const m1 = await startTestApp(env);
+      const m2 = await startTestApp({ ...env, DATABASE_URL: m1.db.url });
+      try {
+        const ip = freshClientIp();
+        const got = await statuses(4, (i) => [m1, m2][i % 2].http.post('/auth/login', WRONG_LOGIN, xff(ip)));
+        expect(got).toEqual([401, 401, 429, 429]);
+      } finally {
+        await m2.close();
+        await m1.close();
+      }
+    });
+  });
+
+  it('lets requests through when Redis is unreachable (fails open) instead of failing them', async () => {
+    const t = await startTestApp({ RATE_LIMIT_PER_MINUTE: '6', REDIS_URL: 'redis://127.0.0.1:1' });
+    try {
+      const started = Date.now();
+      const got = await statuses(4, () => t.http.post('/auth/login', WRONG_LOGIN));
+      expect(got).toEqual([401, 401, 401, 401]);
+      expect(Date.now() - started).toBeLessThan(15_000);
+      expect((await t.http.get('/health/ready')).status).toBe(200);
+    } finally {
+      await t.close();
+    }
+  });
+});
