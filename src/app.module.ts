@@ -12,6 +12,7 @@ import { RedisModule } from './redis/redis.module.js';
 import { ThrottlingModule } from './throttling/throttling.module.js';
 import { ResetModule } from './reset/reset.module.js';
 import { UsernameCodeModule } from './contracts/username-code/username-code.module.js';
+import { PagesModule } from './pages/pages.module.js';
 import { NodeEnv, readProcessEnv } from './config/env.js';
 
 @Module({})
@@ -33,6 +34,7 @@ export class AppModule {
         AuthModule,
         ResetModule.register({ production }),
         UsernameCodeModule,
+        PagesModule.register({ production }),
       ],
       providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],
     };

@@ -43,7 +43,8 @@ export async function startTestApp(
     },
     options,
   );
-  await app.listen({ port: 0, host: '127.0.0.1' });
+  // PORT only when a test needs to know its URL before boot (PUBLIC_URL in emailed links); else any free port.
+  await app.listen({ port: Number(env.PORT ?? 0), host: '127.0.0.1' });
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;
   return {

@@ -1,0 +1,21 @@
+import { Controller, Get, NotFoundException, Param, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { DevMailbox } from '../mail/dev-mailbox.js';
+import { mailFrameHtml } from './dev-mailbox-page.js';
+import { MAIL_FRAME_CSP, setPageHeaders } from './page-headers.js';
+
+/** Development only (not mounted with NODE_ENV=production): one kept message's HTML, for the mailbox page's frame. */
+@ApiExcludeController()
+@Controller('dev/mailbox/messages')
+export class DevMailboxFrameController {
+  constructor(private readonly mailbox: DevMailbox) {}
+
+  @Get(':id')
+  async message(@Param('id') id: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    const message = (await this.mailbox.list()).find((m) => m.id === id);
+    if (!message) throw new NotFoundException('No such message');
+    setPageHeaders(reply, MAIL_FRAME_CSP);
+    return mailFrameHtml(message.html);
+  }
+}
