@@ -12,6 +12,9 @@ import { RedisModule } from './redis/redis.module.js';
 import { ThrottlingModule } from './throttling/throttling.module.js';
 import { ResetModule } from './reset/reset.module.js';
 import { UsernameCodeModule } from './contracts/username-code/username-code.module.js';
+import { ForgotPasswordModule } from './contracts/forgot-password/forgot-password.module.js';
+import { AuthResetPasswordModule } from './contracts/auth-resetpassword/auth-resetpassword.module.js';
+import { TokenLinkModule } from './contracts/token-link/token-link.module.js';
 import { PagesModule } from './pages/pages.module.js';
 import { NodeEnv, readProcessEnv } from './config/env.js';
 
@@ -34,6 +37,9 @@ export class AppModule {
         AuthModule,
         ResetModule.register({ production }),
         UsernameCodeModule,
+        ForgotPasswordModule,
+        AuthResetPasswordModule,
+        TokenLinkModule,
         PagesModule.register({ production }),
       ],
       providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],

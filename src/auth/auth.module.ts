@@ -6,7 +6,6 @@ import { AccessTokenGuard } from './access-token.guard.js';
 import { AccessTokens } from './access-tokens.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
-import { LoginController } from './login.controller.js';
 import { LoginThrottle } from './login-throttle.js';
 
 @Module({
@@ -30,7 +29,7 @@ import { LoginThrottle } from './login-throttle.js';
       }),
     }),
   ],
-  controllers: [AuthController, LoginController],
+  controllers: [AuthController],
   providers: [AuthService, AccessTokens, AccessTokenGuard, LoginThrottle],
   exports: [AuthService, AccessTokens, AccessTokenGuard, LoginThrottle, UsersModule],
 })

@@ -56,6 +56,11 @@ export class ApiExceptionFilter implements ExceptionFilter {
 
   normalize(exception: unknown): NormalizedError {
     if (exception instanceof ApiError) {
+      // An internal failure the domain named (e.g. hash_failure): its cause goes to the log only.
+      if (exception.status >= 500) {
+        const cause = exception.cause ?? exception;
+        this.logger.error(`${exception.code}: ${cause instanceof Error ? cause.stack : String(cause)}`);
+      }
       const { fieldErrors, ...details } = exception.details;
       return {
         status: exception.status,

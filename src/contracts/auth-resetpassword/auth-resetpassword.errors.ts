@@ -1,0 +1,11 @@
+import { defaultPresenter, ErrorPresenter } from '../../common/error-presenters.js';
+
+/** Seed 001 wording on the service default body `{statusCode, error_code, message}`. */
+const MESSAGES: Record<string, string> = {
+  unknown_account: 'No account with this email address',
+  password_mismatch: 'confirm_password does not match new_password',
+  code_expired: 'The code has expired; request a new one',
+};
+
+export const authResetPasswordPresenter: ErrorPresenter = (e) =>
+  defaultPresenter({ ...e, message: MESSAGES[e.code] ?? e.message });

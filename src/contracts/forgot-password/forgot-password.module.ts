@@ -1,0 +1,14 @@
+import { Module, OnModuleInit } from '@nestjs/common';
+import { ErrorPresenters } from '../../common/error-presenters.js';
+import { ForgotPasswordController } from './forgot-password.controller.js';
+import { fastApiPresenter } from './forgot-password.errors.js';
+import { LoginController } from './login.controller.js';
+
+@Module({ controllers: [ForgotPasswordController, LoginController] })
+export class ForgotPasswordModule implements OnModuleInit {
+  constructor(private readonly presenters: ErrorPresenters) {}
+
+  onModuleInit(): void {
+    this.presenters.register(['/forgot-password', '/login'], fastApiPresenter);
+  }
+}
