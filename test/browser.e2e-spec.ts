@@ -28,7 +28,7 @@ describeWithBrowser('hosted pages in a browser', () => {
       startTestApp({ PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, MAIL_POLL_INTERVAL_MS: '100' }),
       launchBrowser(),
     ]);
-  });
+  }, 120_000);
   afterAll(async () => {
     await browser?.close();
     await t?.close();
