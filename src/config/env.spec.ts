@@ -204,4 +204,10 @@ describe('the documented configuration', () => {
     const listed = [...text.matchAll(/^#?\s*([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]).sort();
     expect(listed).toEqual(variables);
   });
+
+  it('the README configuration table lists every variable', () => {
+    const text = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const rows = new Set([...text.matchAll(/^\|\s*`([A-Z][A-Z0-9_]*)`\s*\|/gm)].map((m) => m[1]));
+    expect(variables.filter((name) => !rows.has(name))).toEqual([]);
+  });
 });
