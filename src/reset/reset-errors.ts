@@ -42,12 +42,16 @@ const DEFAULTS: Record<ResetErrorCode, { status: number; message: string }> = {
 };
 
 export class ResetError extends ApiError {
+  /** For the internal failures: what actually went wrong, for the log only. */
+  declare readonly cause?: unknown;
+
   constructor(
     readonly code: ResetErrorCode,
-    /** For the internal failures: what actually went wrong, for the log only. */
-    override readonly cause?: unknown,
+    cause?: unknown,
   ) {
     super(DEFAULTS[code].status, code, DEFAULTS[code].message);
     this.name = 'ResetError';
+    // Not enumerable: serializing the error never carries the cause (SQL, paths) along.
+    if (cause !== undefined) Object.defineProperty(this, 'cause', { value: cause, enumerable: false });
   }
 }
