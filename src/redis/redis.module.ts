@@ -22,6 +22,7 @@ export class RedisConnection implements OnApplicationShutdown {
       connectionName: 'password-reset-service',
       connectTimeout: 2000,
       commandTimeout: 1000,
+      disconnectTimeout: 200,
       maxRetriesPerRequest: 1,
       // While disconnected, commands fail at once instead of waiting for a reconnect.
       enableOfflineQueue: false,
@@ -45,9 +46,10 @@ export class RedisConnection implements OnApplicationShutdown {
       client.disconnect(false);
       return;
     }
-    const timeout = new Promise<void>((resolve) => setTimeout(resolve, 1000).unref());
-    await Promise.race([client.quit().catch(() => undefined), timeout]);
-    client.disconnect(false);
+    const ended = new Promise<boolean>((resolve) => client.once('end', () => resolve(true)));
+    const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 1000).unref());
+    const quit = client.quit().then(() => ended, () => false);
+    if (!(await Promise.race([quit, timeout]))) client.disconnect(false);
   }
 }
 

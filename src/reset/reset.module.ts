@@ -6,6 +6,9 @@ import { PasswordResetService } from './password-reset.service.js';
 import { ResetRequests } from './reset-requests.js';
 import { ResetSecrets } from './reset-secrets.js';
 import { PostgresSendThrottle, SendThrottle } from './send-throttle.js';
+import { AppConfig } from '../config/app-config.js';
+import { RedisConnection } from '../redis/redis.module.js';
+import { sendThrottleFor } from '../redis/redis-send-throttle.js';
 
 @Module({})
 export class ResetModule {
@@ -19,7 +22,9 @@ export class ResetModule {
         PasswordChangeService,
         ResetRequests,
         ResetSecrets,
-        { provide: SendThrottle, useClass: PostgresSendThrottle },
+        PostgresSendThrottle,
+        // In Redis when REDIS_URL is set (shared by replicas), else in PostgreSQL.
+        { provide: SendThrottle, inject: [RedisConnection, AppConfig, PostgresSendThrottle], useFactory: sendThrottleFor },
       ],
       exports: [PasswordResetService, PasswordChangeService, ResetSecrets, AuthModule, MailModule],
     };
