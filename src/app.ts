@@ -8,6 +8,8 @@ import { AppModule } from './app.module.js';
 import { createValidationPipe } from './common/validation.js';
 import { setupSwagger } from './common/openapi.js';
 import { requireKnownContentType } from './common/content-type.hook.js';
+import { clientErrorHandler } from './common/client-error.js';
+import { ErrorPresenters } from './common/error-presenters.js';
 import { applyCors, applySecurityHeaders } from './common/security.js';
 import { AppConfig } from './config/app-config.js';
 import { parseEnv, readProcessEnv } from './config/env.js';
@@ -32,7 +34,10 @@ export async function createApp(
 ): Promise<NestFastifyApplication> {
   // TRUST_PROXY is a Fastify constructor option, needed before the module graph exists.
   const { TRUST_PROXY } = parseEnv({ ...readProcessEnv(), ...env });
+  // Requests Node's HTTP parser refuses get a JSON error in their contract's shape too.
+  const presenters: { current?: ErrorPresenters } = {};
   const adapter = new GracefulFastifyAdapter({
+    clientErrorHandler: clientErrorHandler(() => presenters.current),
     bodyLimit: BODY_LIMIT_BYTES,
     return503OnClosing: true,
     trustProxy: TRUST_PROXY,
@@ -47,6 +52,7 @@ export async function createApp(
     { bufferLogs: usePino, ...(usePino ? {} : { logger: options.logger }) },
   );
   if (usePino) app.useLogger(app.get(PinoNestLogger));
+  presenters.current = app.get(ErrorPresenters);
   const config = app.get(AppConfig);
   const fastify = app.getHttpAdapter().getInstance();
   installHttpObservability(fastify, app.get(Metrics));
