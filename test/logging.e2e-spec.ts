@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { startTestApp, TestApp } from './support/app.js';
+import { startTestApp, TEST_SECRETS, TestApp } from './support/app.js';
 import { LogCapture } from './support/log-capture.js';
+import { secretsFrom, startSmtp, TestSmtpServer } from './support/smtp.js';
 
 const PASSWORD = 'Logged-Secret-Pass-1!';
 
@@ -11,12 +12,20 @@ const PASSWORD = 'Logged-Secret-Pass-1!';
  */
 describe('request logging', () => {
   let t: TestApp;
+  let smtp: TestSmtpServer;
   const logs = new LogCapture();
 
   beforeAll(async () => {
-    t = await startTestApp({ LOG_LEVEL: 'debug' }, { logDestination: logs });
+    smtp = await startSmtp();
+    t = await startTestApp(
+      { LOG_LEVEL: 'debug', SMTP_URL: smtp.url, MAIL_POLL_INTERVAL_MS: '50', RESET_SEND_LIMIT: '50' },
+      { logDestination: logs },
+    );
   });
-  afterAll(() => t?.close());
+  afterAll(async () => {
+    await t?.close();
+    await smtp?.stop();
+  });
 
   it('writes one JSON line per request with request id, method, route, status and duration', async () => {
     const res = await t.http.post('/auth/register', { username: 'log.user', email: 'log.user@example.com', password: PASSWORD }, {
@@ -106,5 +115,82 @@ describe('request logging', () => {
     const text = logs.text;
     expect(text).toContain('RedactionProbe');
     for (const secret of secrets) expect(text).not.toContain(secret);
+  });
+
+  it('a full reset through every contract, logged at debug, leaves no secret in the log output', async () => {
+    const secrets = new Set<string>([TEST_SECRETS.JWT_SECRET, TEST_SECRETS.RESET_SECRET]);
+    const username = 'flow.user';
+    const email = 'flow.user@example.com';
+    let password = 'Flow-Secret-Pass-0!';
+    secrets.add(password);
+    expect((await t.http.post('/auth/register', { username, email, password })).status).toBe(201);
+    const nextPassword = (i: number) => {
+      const next = `Flow-Secret-Pass-${i}!x`;
+      secrets.add(next);
+      return next;
+    };
+    const mailCount = () => smtp.messages.filter(smtp.to(email)).length;
+    const isResetMail = (m: { to: string[]; text: string }) => m.to.includes(email) && /[?&]token=/.test(m.text);
+    /** Requests a reset and returns the code and token of the email it sent. */
+    const request = async (path: string, body: Record<string, unknown>) => {
+      const before = smtp.messages.filter(isResetMail).length;
+      const res = await t.http.post(path, body);
+      expect(res.status).toBe(200);
+      const mails = await smtp.waitFor(isResetMail, before + 1);
+      const found = secretsFrom(mails[mails.length - 1]);
+      secrets.add(found.code);
+      secrets.add(found.token);
+      secrets.add(encodeURIComponent(found.token));
+      return found;
+    };
+
+    // Seed 002: username and 6-digit code, a wrong try first.
+    let s = await request('/api/auth/forgotPassword/sendEmail', { username });
+    const wrong = s.code === '000000' ? '111111' : '000000';
+    expect((await t.http.post('/api/auth/forgotPassword/checkCode', { username, code: wrong })).status).toBe(400);
+    expect((await t.http.post('/api/auth/forgotPassword/checkCode', { username, code: s.code })).status).toBe(200);
+    let next = nextPassword(2);
+    expect((await t.http.post('/api/auth/forgotPassword/resetPassword', { username, code: s.code, new_password: next })).status).toBe(200);
+    password = next;
+
+    // Seed 003: the link token in the query, after the hosted page was opened with it.
+    s = await request('/api/auth/password/reset-request', { email });
+    expect((await t.http.get(`/reset-password?token=${encodeURIComponent(s.token)}`)).status).toBe(200);
+    next = nextPassword(3);
+    expect((await t.http.post(`/api/auth/password/reset?token=${encodeURIComponent(s.token)}`, { password: next })).status).toBe(200);
+    password = next;
+
+    // Seed 001: the code in the query string.
+    s = await request('/auth/forgotpassword', { email });
+    next = nextPassword(1);
+    const patched = await t.http.patch(`/auth/resetpassword?code=${s.code}`, { email, new_password: next, confirm_password: next });
+    expect(patched.status).toBe(200);
+    password = next;
+
+    // Seed 000: the link token in the body (as `code`), with a confirmation.
+    s = await request('/forgot-password/code', { email });
+    next = nextPassword(0);
+    expect((await t.http.post('/forgot-password/confirm', { code: s.token, new_password: next, confirm_password: next })).status).toBe(200);
+    password = next;
+
+    // Log in with the final password, use the token, and change the password while logged in.
+    const login = await t.http.post('/auth/login', { username, password });
+    expect(login.status).toBe(200);
+    secrets.add(login.body.access_token);
+    expect((await t.http.get('/auth/me', { token: login.body.access_token })).status).toBe(200);
+    next = nextPassword(9);
+    const change = await t.http.patch('/auth/resetpassword', { email, current_password: password, new_password: next }, { token: login.body.access_token });
+    expect(change.status).toBe(200);
+
+    // Let the "password changed" emails go out, so the delivery worker's logs are in too.
+    await smtp.waitFor(smtp.to(email), mailCount() + 1).catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 300));
+    const text = logs.text;
+    expect(logs.requests().length).toBeGreaterThan(15);
+    expect(text).toContain('/api/auth/password/reset?token=[Redacted]');
+    expect(text).toContain('/auth/resetpassword?code=[Redacted]');
+    for (const secret of secrets) {
+      if (text.includes(secret)) throw new Error(`a secret appears in the logs: ${secret.slice(0, 4)}…`);
+    }
   });
 });
