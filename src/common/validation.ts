@@ -1,4 +1,4 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { ApiError, FieldError } from './api-error.js';
 
 function flatten(errors: ValidationError[], path: (string | number)[] = []): FieldError[] {
@@ -9,9 +9,37 @@ function flatten(errors: ValidationError[], path: (string | number)[] = []): Fie
   });
 }
 
+/** A lone UTF-16 surrogate (JSON allows `"\ud800"`): not text, and it makes validator's isEmail throw. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** The path of the first string (value or key) in `value` that is not well-formed Unicode. */
+function malformedText(value: unknown, path: (string | number)[] = []): (string | number)[] | null {
+  if (typeof value === 'string') return LONE_SURROGATE.test(value) ? path : null;
+  if (typeof value !== 'object' || value === null) return null;
+  for (const [key, item] of Object.entries(value)) {
+    if (LONE_SURROGATE.test(key)) return [...path, key];
+    const found = malformedText(item, [...path, Array.isArray(value) ? Number(key) : key]);
+    if (found) return found;
+  }
+  return null;
+}
+
+/** Refuses ill-formed Unicode before class-validator sees it (found by the fuzz suite: a 500 from isEmail). */
+class WellFormedValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const bad = metadata.type === 'custom' ? null : malformedText(value);
+    if (bad) {
+      const loc = [metadata.type, ...bad];
+      const msg = `${bad.join('.') || metadata.type} must be well-formed Unicode text`;
+      throw new ApiError(400, 'validation_failed', msg, { fieldErrors: [{ loc, msg, type: 'isWellFormed' }] });
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 /** Strict validation: unknown fields, wrong types and missing fields are 400 `validation_failed`. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new WellFormedValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,
