@@ -15,6 +15,11 @@ describe('isDatabaseUnavailable', () => {
     expect(isDatabaseUnavailable(Object.assign(new Error(message), { driverError: { code } }))).toBe(true);
   });
 
+  it('counts a transaction whose connection died (TypeORM released its query runner)', async () => {
+    const { QueryRunnerAlreadyReleasedError } = await import('typeorm');
+    expect(isDatabaseUnavailable(new QueryRunnerAlreadyReleasedError())).toBe(true);
+  });
+
   it('does not count other errors, including other 55000 states', () => {
     expect(isDatabaseUnavailable(pgError('55000', 'currval of sequence "s" is not yet defined in this session'))).toBe(false);
     expect(isDatabaseUnavailable(pgError('23505', 'duplicate key value violates unique constraint'))).toBe(false);

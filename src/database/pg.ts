@@ -10,12 +10,15 @@ export const isUniqueViolation = (err: unknown) => sqlState(err) === '23505';
 /**
  * Errors that mean the database cannot be reached right now: class 08, 57P0x, too many
  * connections (53300), a database that refuses connections (55000 "not currently accepting
- * connections", e.g. ALTER DATABASE … ALLOW_CONNECTIONS false) or is gone (3D000), socket errors.
+ * connections", e.g. ALTER DATABASE … ALLOW_CONNECTIONS false) or is gone (3D000), a transaction
+ * whose connection died under it, socket errors.
  */
 export function isDatabaseUnavailable(err: unknown): boolean {
   const state = sqlState(err);
   if (state && (state.startsWith('08') || /^(57P0[1-3]|53300|3D000)$/.test(state))) return true;
   if (state === '55000' && /not currently accepting connections/i.test(String((err as Error)?.message))) return true;
+  // TypeORM releases a transaction's query runner when its connection dies: the COMMIT that follows throws this.
+  if ((err as Error)?.name === 'QueryRunnerAlreadyReleasedError') return true;
   const message = String((err as Error)?.message ?? '');
   return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|terminating connection|connection is closed|Cannot use a pool after calling end/i.test(
     message,
