@@ -16,8 +16,9 @@ describe('isDatabaseUnavailable', () => {
   });
 
   it('counts a transaction whose connection died (TypeORM released its query runner)', async () => {
-    const { QueryRunnerAlreadyReleasedError } = await import('typeorm');
+    const { QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } = await import('typeorm');
     expect(isDatabaseUnavailable(new QueryRunnerAlreadyReleasedError())).toBe(true);
+    expect(isDatabaseUnavailable(new QueryRunnerProviderAlreadyReleasedError())).toBe(true);
   });
 
   it('does not count other errors, including other 55000 states', () => {

@@ -17,8 +17,9 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   const state = sqlState(err);
   if (state && (state.startsWith('08') || /^(57P0[1-3]|53300|3D000)$/.test(state))) return true;
   if (state === '55000' && /not currently accepting connections/i.test(String((err as Error)?.message))) return true;
-  // TypeORM releases a transaction's query runner when its connection dies: the COMMIT that follows throws this.
-  if ((err as Error)?.name === 'QueryRunnerAlreadyReleasedError') return true;
+  // TypeORM releases a transaction's query runner when its connection dies: the next query
+  // or the COMMIT throws one of these.
+  if (['QueryRunnerAlreadyReleasedError', 'QueryRunnerProviderAlreadyReleasedError'].includes((err as Error)?.name)) return true;
   const message = String((err as Error)?.message ?? '');
   return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|terminating connection|connection is closed|Cannot use a pool after calling end/i.test(
     message,
