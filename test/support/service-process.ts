@@ -24,7 +24,7 @@ export interface ServiceProcess {
   url: string;
   http: HttpClient;
   child: ChildProcess;
-  /** The process's stderr and stdout so far (the last 64 KiB each), for failure messages. */
+  /** The process's stderr and stdout so far (the last 8 MB each), for failure messages. */
   output(): string;
   stop(): Promise<void>;
 }
@@ -53,8 +53,8 @@ export async function startServiceProcess(env: Record<string, string>): Promise<
   });
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (d) => (stdout = (stdout + d).slice(-65_536)));
-  child.stderr!.on('data', (d) => (stderr = (stderr + d).slice(-65_536)));
+  child.stdout!.on('data', (d) => (stdout = (stdout + d).slice(-8_000_000)));
+  child.stderr!.on('data', (d) => (stderr = (stderr + d).slice(-8_000_000)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `http://127.0.0.1:${port}`;
   const output = () => `--- stderr ---\n${stderr}\n--- stdout ---\n${stdout}`;
