@@ -1,0 +1,70 @@
+// Jest configuration. Suites that need a service besides the embedded database and the
+// in-process SMTP server (Chromium, Redis) run when that service is there; on a machine
+// without it they are left out with a message saying so, never counted as passed or skipped.
+// CI sets REQUIRE_ALL_SUITES=1: a missing service then fails the run instead.
+import { existsSync } from 'node:fs';
+import { connect } from 'node:net';
+
+const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => p && existsSync(p));
+const REDIS_URL = new URL(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
+
+function answers(host, port) {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port: Number(port) });
+    const done = (ok) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(1000, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+/** Suites that need a service, by what they need. */
+const NEEDS = [
+  { service: `Chromium (apt-get install -y chromium, or CHROMIUM_PATH)`, suites: ['browser'], present: async () => Boolean(CHROMIUM) },
+  {
+    service: `Redis at ${REDIS_URL.host} (TEST_REDIS_URL)`,
+    suites: ['rate-limit-redis', 'send-throttle-redis'],
+    present: () => answers(REDIS_URL.hostname, REDIS_URL.port || 6379),
+  },
+];
+
+/** Suites with npm scripts of their own (PostgreSQL and built-app suites run by .ci/run). */
+const OWN_SCRIPT = ['replicas', 'faults', 'fuzz'];
+
+export default async () => {
+  const leftOut = [...OWN_SCRIPT];
+  for (const need of NEEDS) {
+    if (await need.present()) continue;
+    const message = `${need.suites.map((s) => `test/${s}.e2e-spec.ts`).join(', ')} not run: no ${need.service}`;
+    if (process.env.REQUIRE_ALL_SUITES === '1') throw new Error(`REQUIRE_ALL_SUITES=1 but ${message}`);
+    process.stderr.write(`\n${message}\n`);
+    leftOut.push(...need.suites);
+  }
+  return {
+    testEnvironment: 'node',
+    extensionsToTreatAsEsm: ['.ts'],
+    moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+    setupFiles: ['<rootDir>/test/support/jest/esm-preload.mjs'],
+    transform: {
+      // See test/support/jest/esm-require-shim.cjs.
+      '/node_modules/(@nestjs-modules/mailer|@nestjs/throttler|@nest-lab/throttler-storage-redis)/.+\\.js$':
+        '<rootDir>/test/support/jest/esm-require-shim.cjs',
+      '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.check.json' }],
+      '^.+\\.js$': [
+        'ts-jest',
+        { useESM: true, tsconfig: { allowJs: true, checkJs: false, module: 'nodenext', isolatedModules: true }, diagnostics: false },
+      ],
+    },
+    transformIgnorePatterns: [
+      '/node_modules/(?!(content-disposition|@apidevtools/json-schema-ref-parser|@nestjs-modules/mailer|@nestjs/throttler|@nest-lab/throttler-storage-redis)/)',
+    ],
+    testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
+    testPathIgnorePatterns: ['/node_modules/', `<rootDir>/test/(${leftOut.join('|')})\\.e2e-spec\\.ts$`],
+    testTimeout: 60000,
+    reporters: ['default', '<rootDir>/test/support/strict-reporter.js'],
+    maxWorkers: 2,
+  };
+};
