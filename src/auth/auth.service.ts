@@ -44,12 +44,14 @@ export class AuthService {
     const ipKey = LoginThrottle.ipKey(clientIp);
     const user = await this.users.findByLogin(identifier);
     const subjects = user ? [ipKey, LoginThrottle.accountKey(user.id)] : [ipKey];
-    await this.throttle.assertAllowed(subjects);
+    const failures = await this.throttle.assertAllowed(subjects);
     if (!(await this.passwordMatches(user, password))) {
       await this.throttle.recordFailure(subjects);
       throw invalidCredentials();
     }
-    await this.throttle.clear(LoginThrottle.accountKey(user!.id));
+    // Most logins have no failures to clear: no DELETE for them (one statement fewer per login).
+    const accountKey = LoginThrottle.accountKey(user!.id);
+    if (failures[accountKey]) await this.throttle.clear(accountKey);
     return this.tokens.issue(user!.id, user!.tokenVersion);
   }
 

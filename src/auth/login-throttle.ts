@@ -24,22 +24,30 @@ export class LoginThrottle {
     return `ip:${ip}`;
   }
 
-  async assertAllowed(subjects: string[]): Promise<void> {
+  /**
+   * Throws 429 when a subject has reached its limit; otherwise returns the failures each subject
+   * has in the window (subjects without any are absent), so a successful login clears only what
+   * exists.
+   */
+  async assertAllowed(subjects: string[]): Promise<Record<string, number>> {
     const { maxFailures, maxFailuresPerIp, windowSeconds } = this.config.login;
-    const rows: { retry_after: number }[] = await this.db.query(
-      `SELECT ceil(extract(epoch FROM min(failed_at) + make_interval(secs => $2::int) - now()))::int AS retry_after
+    const rows: { subject: string; failures: number; retry_after: number; blocked: boolean }[] = await this.db.query(
+      `SELECT subject, count(*)::int AS failures,
+              count(*) >= CASE WHEN subject LIKE 'ip:%' THEN $4::int ELSE $3::int END AS blocked,
+              ceil(extract(epoch FROM min(failed_at) + make_interval(secs => $2::int) - now()))::int AS retry_after
          FROM login_failures
         WHERE subject = ANY($1) AND failed_at > now() - make_interval(secs => $2::int)
-        GROUP BY subject
-       HAVING count(*) >= CASE WHEN subject LIKE 'ip:%' THEN $4::int ELSE $3::int END`,
+        GROUP BY subject`,
       [subjects, windowSeconds, maxFailures, maxFailuresPerIp],
     );
-    if (rows.length) {
-      const retryAfter = Math.max(1, ...rows.map((r) => r.retry_after));
+    const blocked = rows.filter((r) => r.blocked);
+    if (blocked.length) {
+      const retryAfter = Math.max(1, ...blocked.map((r) => r.retry_after));
       throw new ApiError(429, 'too_many_attempts', 'Too many failed attempts, try again later', {}, {
         'Retry-After': String(retryAfter),
       });
     }
+    return Object.fromEntries(rows.map((r) => [r.subject, r.failures]));
   }
 
   async recordFailure(subjects: string[]): Promise<void> {
