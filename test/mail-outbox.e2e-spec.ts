@@ -30,6 +30,17 @@ describe('mail outbox: durable, retried, encrypted at rest', () => {
   const outboxRows = (recipient: string) =>
     db.query(`SELECT status, attempts, payload, last_error FROM mail_outbox WHERE recipient = $1 ORDER BY id`, [recipient]);
 
+  /** Polls the recipient's first outbox row until `ready` holds (timing differs under load). */
+  async function waitForRow(recipient: string, ready: (row: any) => boolean, timeoutMs = 10_000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const [row] = await outboxRows(recipient);
+      if (row && ready(row)) return row;
+      if (Date.now() > deadline) throw new Error(`outbox row for ${recipient} never became ready: ${JSON.stringify(row)}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
   it('accepts requests while SMTP is down and delivers each message exactly once when it is back', async () => {
     const accounts = await Promise.all([createAccount(t), createAccount(t), createAccount(t)]);
     await smtp.stop();
@@ -40,11 +51,9 @@ describe('mail outbox: durable, retried, encrypted at rest', () => {
         expect(res.status).toBe(200);
       }
       expect(Date.now() - started).toBeLessThan(2000); // the request path does not wait on SMTP
-      await new Promise((r) => setTimeout(r, 150));
-      const pending = await outboxRows(accounts[0].email);
-      expect(pending[0].status).toMatch(/^(pending|sending)$/);
-      expect(pending[0].attempts).toBeGreaterThanOrEqual(1);
-      expect(pending[0].last_error).toMatch(/ECONNREFUSED/);
+      const pending = await waitForRow(accounts[0].email, (row) => row.attempts >= 1 && row.last_error !== null);
+      expect(pending.status).toMatch(/^(pending|sending)$/);
+      expect(pending.last_error).toMatch(/ECONNREFUSED/);
     } finally {
       await smtp.start();
     }
@@ -62,8 +71,7 @@ describe('mail outbox: durable, retried, encrypted at rest', () => {
     const a = await createAccount(t);
     smtp.rejectWith = 451;
     await t.http.post(`${BASE}/sendEmail`, { username: a.username });
-    await new Promise((r) => setTimeout(r, 120));
-    const [row] = await outboxRows(a.email);
+    const row = await waitForRow(a.email, (r) => /451/.test(r.last_error ?? '') && r.payload !== null);
     smtp.rejectWith = undefined;
     const [mail] = await smtp.waitFor(smtp.to(a.email), 1, 15_000);
     const { code, token } = secretsFrom(mail);
@@ -79,7 +87,7 @@ describe('mail outbox: durable, retried, encrypted at rest', () => {
     const a = await createAccount(t);
     smtp.rejectWith = 451;
     await t.http.post(`${BASE}/sendEmail`, { username: a.username });
-    await new Promise((r) => setTimeout(r, 150));
+    await waitForRow(a.email, (row) => /451/.test(row.last_error ?? ''));
     smtp.rejectWith = undefined;
     await smtp.waitFor(smtp.to(a.email), 1, 15_000);
     const [row] = await outboxRows(a.email);

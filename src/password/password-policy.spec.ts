@@ -126,12 +126,17 @@ describe('PasswordPolicy', () => {
       expect(policy.violations('P@ssw0rd')).toEqual(['common']);
     });
 
-    it.each(['Password1!', 'Password12!', 'Welcome1!', 'Dragon2024!', 'Football1#', 'Qwerty123!', 'Letmein1?'])(
+    it.each(['Password1!', 'Password12!', 'Password123!', 'Password2024!', 'Welcome1!', 'Dragon2024!', 'Football1#', 'Qwerty123!', 'Letmein1?'])(
       'rejects the decorated common word %s',
       (password) => {
         expect(policy.violations(password)).toEqual(['common']);
       },
     );
+
+    it('only counts decorations of the 10,000 most common words, and of at most 5 characters', () => {
+      expect(policy.violations('Newpassword1!')).toEqual([]); // "newpassword" ranks below 10,000
+      expect(policy.violations('Password123456!')).toEqual([]); // 7 characters of decoration
+    });
 
     it('does not flag longer passphrases that merely contain a common word', () => {
       expect(policy.violations('Password4Quilting!')).toEqual([]);

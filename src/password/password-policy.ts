@@ -27,11 +27,13 @@ export const PASSWORD_RULE_TEXT: Record<PasswordRule, string> = {
   common: 'not a commonly used password',
 };
 
-/** Common passwords (zxcvbn's frequency list, lower-cased, ~49k entries). */
-const COMMON = new Set<string>(dictionary['passwords-common'] as string[]);
+/** Common passwords (zxcvbn's frequency list, lower-cased, ~49k entries, most common first). */
+const COMMON_LIST = dictionary['passwords-common'] as string[];
+const COMMON = new Set<string>(COMMON_LIST);
+/** The 10,000 most common: a decorated one ("Password123!") counts as common too. */
+const MOST_COMMON = new Set<string>(COMMON_LIST.slice(0, 10_000));
 const TRAILING_DECORATION = /[\d!@#$%^&*()_+={}[\]|:;'"<>,.?/-]+$/u;
-/** Short passwords that are a common word plus a few digits/symbols ("Password1!") count as common too. */
-const DECORATED_COMMON_MAX_LENGTH = 11;
+const MAX_DECORATION = 5;
 
 export class PasswordPolicyError extends ApiError {
   constructor(readonly violations: PasswordRule[]) {
@@ -65,7 +67,6 @@ export class PasswordPolicy {
 function isCommon(password: string): boolean {
   const lower = password.toLowerCase();
   if (COMMON.has(lower)) return true;
-  if ([...password].length > DECORATED_COMMON_MAX_LENGTH) return false;
   const base = lower.replace(TRAILING_DECORATION, '');
-  return base.length > 0 && base !== lower && COMMON.has(base);
+  return base.length > 0 && lower.length - base.length <= MAX_DECORATION && MOST_COMMON.has(base);
 }
