@@ -6,8 +6,15 @@ import { DevMailbox } from './dev-mailbox.js';
 import { ClaimedMail, MailOutbox } from './mail-outbox.js';
 import { renderMail } from './templates.js';
 
-const BATCH_SIZE = 10;
-const LEASE_SECONDS = 60;
+/** Bounds on one SMTP delivery (nodemailer's defaults allow minutes). */
+export const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 15_000 };
+const BATCH_SIZE = 5;
+/**
+ * A claimed batch must be delivered before its lease runs out, or another instance may claim
+ * and send it too: the lease covers every message of the batch at its longest.
+ */
+const LEASE_SECONDS =
+  (BATCH_SIZE * (SMTP_TIMEOUTS.connectionTimeout + SMTP_TIMEOUTS.greetingTimeout + SMTP_TIMEOUTS.socketTimeout)) / 1000 + 5;
 
 /**
  * Runs in every instance: claims due outbox rows, sends them, and records the outcome.

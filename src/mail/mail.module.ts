@@ -5,6 +5,7 @@ import { DevMailbox } from './dev-mailbox.js';
 import { DevMailboxController } from './dev-mailbox.controller.js';
 import { MailDeliveryWorker } from './mail-delivery.worker.js';
 import { MailOutbox } from './mail-outbox.js';
+import { SMTP_TIMEOUTS } from './mail-delivery.worker.js';
 
 @Module({})
 export class MailModule {
@@ -19,7 +20,7 @@ export class MailModule {
           useFactory: (config: AppConfig): MailerOptions => ({
             // Without SMTP_URL (development) nodemailer renders the message and the worker
             // keeps it in the dev mailbox.
-            transport: config.mail.smtpUrl ?? { jsonTransport: true },
+            transport: config.mail.smtpUrl ? { url: config.mail.smtpUrl, ...SMTP_TIMEOUTS } : { jsonTransport: true },
             defaults: { from: config.mail.from } as MailerOptions['defaults'],
           }),
         }),
