@@ -18,11 +18,13 @@ describe('GET /metrics', () => {
   let b: TestApp;
 
   beforeAll(async () => {
-    [a, b] = await Promise.all([startTestApp(), startTestApp()]);
+    a = await startTestApp();
+    b = await startTestApp();
   });
   afterAll(async () => {
-    await a?.close();
+    // In reverse order of start: in-memory PGlite is one instance per process, shared by both.
     await b?.close();
+    await a?.close();
   });
 
   it('serves the Prometheus text format, uncached and outside the OpenAPI document', async () => {

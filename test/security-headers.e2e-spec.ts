@@ -13,14 +13,13 @@ describe('security headers and CORS', () => {
   let cors: TestApp;
 
   beforeAll(async () => {
-    [plain, cors] = await Promise.all([
-      startTestApp(),
-      startTestApp({ CORS_ORIGINS: 'https://app.example.com, https://admin.example.com/', RATE_LIMIT_PER_MINUTE: '3' }),
-    ]);
+    plain = await startTestApp();
+    cors = await startTestApp({ CORS_ORIGINS: 'https://app.example.com, https://admin.example.com/', RATE_LIMIT_PER_MINUTE: '3' });
   });
   afterAll(async () => {
-    await plain?.close();
+    // In reverse order of start: in-memory PGlite is one instance per process, shared by both.
     await cors?.close();
+    await plain?.close();
   });
 
   it.each([
