@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { MailerService } from '@nestjs-modules/mailer';
 import { AppConfig } from '../config/app-config.js';
+import { isDatabaseUnavailable } from '../database/pg.js';
 import { Metrics } from '../observability/metrics.js';
 import { DevMailbox } from './dev-mailbox.js';
 import { ClaimedMail, MailOutbox } from './mail-outbox.js';
@@ -89,18 +90,39 @@ export class MailDeliveryWorker implements OnApplicationBootstrap, BeforeApplica
 
   private async deliver(mail: ClaimedMail): Promise<void> {
     const rendered = renderMail(mail.template, mail.locale, mail.params);
+    let failure: unknown;
     try {
       await this.mailer.sendMail({ to: mail.to, subject: rendered.subject, text: rendered.text, html: rendered.html });
       if (!this.config.mail.smtpUrl) await this.devMailbox.record(mail.to, rendered);
-      await this.outbox.markSent(mail.id);
     } catch (err) {
-      const reason = (err as Error).message ?? String(err);
-      const gaveUp = await this.outbox.markFailed(mail.id, mail.attempts, reason);
-      this.metrics.mailDeliveryFailures.inc({ outcome: gaveUp ? 'failed' : 'retry' });
-      if (gaveUp) {
-        this.logger.error(`message ${mail.id} (${mail.template}) failed for good after ${mail.attempts} attempts: ${reason}`);
-      } else {
-        this.logger.warn(`message ${mail.id} attempt ${mail.attempts} failed, will retry: ${reason}`);
+      failure = err ?? new Error('unknown delivery failure');
+    }
+    // A message the SMTP server accepted is marked sent, never retried because the database
+    // failed to record it (that would send it twice).
+    if (failure === undefined) return this.recordOutcome(() => this.outbox.markSent(mail.id));
+    const reason = (failure as Error).message ?? String(failure);
+    const gaveUp = await this.recordOutcome(() => this.outbox.markFailed(mail.id, mail.attempts, reason));
+    this.metrics.mailDeliveryFailures.inc({ outcome: gaveUp ? 'failed' : 'retry' });
+    if (gaveUp) {
+      this.logger.error(`message ${mail.id} (${mail.template}) failed for good after ${mail.attempts} attempts: ${reason}`);
+    } else {
+      this.logger.warn(`message ${mail.id} attempt ${mail.attempts} failed, will retry: ${reason}`);
+    }
+  }
+
+  /**
+   * Writes a delivery outcome, waiting out a database outage for up to half the lease: otherwise
+   * the message stays leased (status `sending`) until the lease runs out, and one that was in
+   * fact delivered is sent again. Gives up at once when the instance is shutting down.
+   */
+  private async recordOutcome<T>(write: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + (LEASE_SECONDS * 1000) / 2;
+    for (let delay = 200; ; delay = Math.min(delay * 2, 5000)) {
+      try {
+        return await write();
+      } catch (err) {
+        if (!isDatabaseUnavailable(err) || this.stopping || Date.now() + delay > deadline) throw err;
+        await new Promise((r) => setTimeout(r, delay));
       }
     }
   }
