@@ -19,6 +19,15 @@ import { installHttpObservability } from './observability/http-observability.js'
 import { Metrics } from './observability/metrics.js';
 import { requestId } from './observability/logging.module.js';
 
+/**
+ * Fastify's trust function for `hops` proxies in front: the socket peer and the next hops - 1
+ * X-Forwarded-For addresses (read from the right) are proxies; the address before them is the
+ * client. Only meaningful when every request passes those proxies (TRUST_PROXY).
+ */
+function trustedHops(hops: number | false): false | ((address: string, hop: number) => boolean) {
+  return hops ? (_address, hop) => hop < hops : false;
+}
+
 /** Request bodies larger than this are refused with 413. */
 export const BODY_LIMIT_BYTES = 16 * 1024;
 
@@ -32,7 +41,9 @@ export async function createApp(
     logDestination?: DestinationStream;
   } = {},
 ): Promise<NestFastifyApplication> {
-  // TRUST_PROXY is a Fastify constructor option, needed before the module graph exists.
+  // TRUST_PROXY is a Fastify constructor option, needed before the module graph exists. `true`
+  // trusts one hop: the client is the last X-Forwarded-For address, the one the proxy in front
+  // appended, so an address a client forges at the start of the header is never used.
   const { TRUST_PROXY } = parseEnv({ ...readProcessEnv(), ...env });
   // Requests Node's HTTP parser refuses get a JSON error in their contract's shape too.
   const presenters: { current?: ErrorPresenters } = {};
@@ -40,7 +51,7 @@ export async function createApp(
     clientErrorHandler: clientErrorHandler(() => presenters.current),
     bodyLimit: BODY_LIMIT_BYTES,
     return503OnClosing: true,
-    trustProxy: TRUST_PROXY,
+    trustProxy: trustedHops(TRUST_PROXY === true ? 1 : TRUST_PROXY),
     // x-request-id from the caller when acceptable, else a UUID; echoed in every response.
     requestIdHeader: false,
     genReqId: requestId,

@@ -58,6 +58,7 @@ describe('production configuration (node dist/main.js)', () => {
     ['REDIS_URL', { REDIS_URL: 'http://not-redis' }],
     ['RATE_LIMIT_PER_MINUTE', { RATE_LIMIT_PER_MINUTE: '-1' }],
     ['CORS_ORIGINS', { CORS_ORIGINS: 'not an origin' }],
+    ['TRUST_PROXY', { TRUST_PROXY: '11' }],
   ])('refuses to start when %s is wrong (%j)', async (name, change) => {
     const env = Object.fromEntries(
       Object.entries({ ...VALID, DATA_DIR: dataDir, ...change }).filter(([, v]) => v !== undefined),

@@ -91,6 +91,34 @@ describe('per-client-IP rate limits', () => {
     }
   });
 
+  it('TRUST_PROXY=true takes the address the proxy in front appended, so a forged first entry gives no fresh budget', async () => {
+    const t = await startTestApp({ RATE_LIMIT_PER_MINUTE: '6', TRUST_PROXY: 'true' });
+    try {
+      const client = freshClientIp();
+      // What a proxy that appends to X-Forwarded-For passes on when the client sent its own header.
+      const got = await statuses(2, () => t.http.post('/auth/login', WRONG_LOGIN, xff(`${freshClientIp()}, ${client}`)));
+      expect(got).toEqual([401, 429]);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('TRUST_PROXY=2 trusts two proxies: the client is the address the outer one appended', async () => {
+    const t = await startTestApp({ RATE_LIMIT_PER_MINUTE: '6', TRUST_PROXY: '2' });
+    try {
+      const client = freshClientIp();
+      // forged, client (appended by the outer proxy), outer proxy (appended by the inner one)
+      const got = await statuses(2, (i) =>
+        t.http.post('/auth/login', WRONG_LOGIN, xff(`${freshClientIp()}, ${client}, 10.0.${i}.1`)),
+      );
+      expect(got).toEqual([401, 429]);
+      // Another client behind the same proxies has its own budget.
+      expect((await t.http.post('/auth/login', WRONG_LOGIN, xff(`${freshClientIp()}, 10.0.0.1`))).status).toBe(401);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('with memory storage, each instance counts on its own (shared budgets need REDIS_URL)', async () => {
     const env = { RATE_LIMIT_PER_MINUTE: '6', TRUST_PROXY: 'true' };
     const m1 = await startTestApp(env);

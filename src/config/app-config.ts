@@ -22,7 +22,8 @@ export class AppConfig {
   readonly rateLimit: { perMinute: number; strictPerMinute: number };
   /** Shared state for replicas; undefined = PostgreSQL or memory. */
   readonly redisUrl?: string;
-  readonly trustProxy: boolean;
+  /** Proxies in front whose X-Forwarded-For entries are trusted; 0 = none (TRUST_PROXY). */
+  readonly trustedProxyHops: number;
   /** Origins CORS allows; empty = CORS off. */
   readonly corsOrigins: string[];
   readonly shutdownDelayMs: number;
@@ -75,7 +76,7 @@ export class AppConfig {
       strictPerMinute: env.RATE_LIMIT_PER_MINUTE === 0 ? 0 : Math.max(1, Math.floor(env.RATE_LIMIT_PER_MINUTE / 6)),
     };
     this.redisUrl = env.REDIS_URL;
-    this.trustProxy = env.TRUST_PROXY;
+    this.trustedProxyHops = env.TRUST_PROXY === true ? 1 : env.TRUST_PROXY === false ? 0 : env.TRUST_PROXY;
     this.corsOrigins = (env.CORS_ORIGINS ?? '')
       .split(',')
       .map((o) => o.trim().replace(/\/+$/, ''))

@@ -11,6 +11,7 @@ import {
   Max,
   Min,
   MinLength,
+  ValidateBy,
   validateSync,
 } from 'class-validator';
 
@@ -31,6 +32,25 @@ const toBool = ({ obj, key }: { obj: Record<string, unknown>; key: string }) => 
   if (['0', 'false', 'no', 'off'].includes(word)) return false;
   return raw;
 };
+
+/**
+ * TRUST_PROXY: a boolean as above (true: the one proxy in front of the service), or how many
+ * proxies in front append to X-Forwarded-For (2 to 10).
+ */
+const toTrustProxy = (params: { obj: Record<string, unknown>; key: string }) => {
+  const raw = params.obj[params.key];
+  if (typeof raw === 'string' && /^\s*([2-9]|10)\s*$/.test(raw)) return Number(raw);
+  return toBool(params);
+};
+
+const IsTrustProxy = () =>
+  ValidateBy({
+    name: 'isTrustProxy',
+    validator: {
+      validate: (v: unknown) => typeof v === 'boolean' || (Number.isInteger(v) && (v as number) >= 2 && (v as number) <= 10),
+      defaultMessage: () => 'TRUST_PROXY must be true, false, or the number of proxies in front (2 to 10)',
+    },
+  });
 
 export enum NodeEnv {
   Development = 'development',
@@ -135,9 +155,12 @@ export class EnvironmentVariables {
   @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;
 
-  /** When true, the client IP is taken from X-Forwarded-For as set by the mesh. */
-  @Transform(toBool) @IsBoolean()
-  TRUST_PROXY: boolean = false;
+  /**
+   * When true, the client IP is taken from X-Forwarded-For as set by the proxy in front (the
+   * last address in the header, the one that proxy appended); a number N trusts N proxies.
+   */
+  @Transform(toTrustProxy) @IsTrustProxy()
+  TRUST_PROXY: boolean | number = false;
 
   /** Comma-separated origins allowed by CORS; empty = CORS off. */
   @IsOptional()
