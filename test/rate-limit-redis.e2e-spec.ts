@@ -1,16 +1,7 @@
 import { startTestApp, TestApp } from './support/app.js';
+import { statuses, WRONG_LOGIN, xff } from './support/rate-limit.js';
 import { freshClientIp, requireRedis, TEST_REDIS_URL } from './support/redis.js';
 
-const WRONG_LOGIN = { username: 'nobody-here', password: 'Wrong-Password-1!' };
-
-/** Statuses of `count` requests made one after the other. */
-async function statuses(count: number, send: (i: number) => Promise<{ status: number }>): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < count; i++) out.push((await send(i)).status);
-  return out;
-}
-
-const xff = (ip: string) => ({ headers: { 'x-forwarded-for': ip } });
 
 // Needs Redis (TEST_REDIS_URL); jest.config.js leaves this suite out, saying so, when Redis does not answer.
 describe('per-client-IP rate limits', () => {

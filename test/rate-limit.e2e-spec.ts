@@ -1,17 +1,8 @@
 import { ErrorPresenters } from '../src/common/error-presenters.js';
 import { startTestApp, TestApp } from './support/app.js';
+import { statuses, WRONG_LOGIN, xff } from './support/rate-limit.js';
 import { freshClientIp } from './support/redis.js';
 
-const WRONG_LOGIN = { username: 'nobody-here', password: 'Wrong-Password-1!' };
-
-/** Statuses of `count` requests made one after the other. */
-async function statuses(count: number, send: (i: number) => Promise<{ status: number }>): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < count; i++) out.push((await send(i)).status);
-  return out;
-}
-
-const xff = (ip: string) => ({ headers: { 'x-forwarded-for': ip } });
 
 describe('per-client-IP rate limits', () => {
   describe('in memory, RATE_LIMIT_PER_MINUTE=12 (strict routes: 2)', () => {
