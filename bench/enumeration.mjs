@@ -229,7 +229,7 @@ async function main() {
     ];
     const report = lines.join('\n');
     console.log(report);
-    if (process.env.BENCH_OUTPUT) writeFileSync(process.env.BENCH_OUTPUT, `${report}\n`);
+    if (process.env.BENCH_OUTPUT && process.env.BENCH_OUTPUT !== "-") writeFileSync(process.env.BENCH_OUTPUT, `${report}\n`);
     if (mismatch || unknownMails > 0) process.exitCode = 1;
   } finally {
     child.kill('SIGTERM');
