@@ -5,7 +5,7 @@ import { ApiError } from '../common/api-error.js';
 import { AppConfig } from '../config/app-config.js';
 import { resolveLocale, type Locale } from '../mail/locale.js';
 import { PasswordPolicyError, type PasswordRule } from '../password/password-policy.js';
-import { AccountRef, PasswordResetService } from '../reset/password-reset.service.js';
+import { PasswordResetService } from '../reset/password-reset.service.js';
 import { ResetError } from '../reset/reset-errors.js';
 import { StrictRateLimit } from '../throttling/strict-rate-limit.decorator.js';
 import { PAGE_MESSAGES, type PageMessages } from './messages.js';
@@ -133,7 +133,7 @@ export class ResetPasswordPagesController {
       });
     }
     try {
-      await this.reset.resetWithCode(await this.accountRef(identifier), code, str(body.password));
+      await this.reset.resetWithCode({ login: identifier }, code, str(body.password));
     } catch (err) {
       if (err instanceof PasswordPolicyError) return fail(this.policyFailure(t, err.violations));
       if (err instanceof ResetError && CODE_ERRORS.has(err.code)) {
@@ -221,12 +221,6 @@ export class ResetPasswordPagesController {
       password: { error: `${t.stillNeeded}: ${failed}` },
       errors: [{ field: 'password', message: t.passwordPolicy }],
     };
-  }
-
-  /** An email address names the account that uses it; anything else (or an unknown address) is a username. */
-  private async accountRef(identifier: string): Promise<AccountRef> {
-    if (identifier.includes('@') && (await this.reset.findAccount({ email: identifier }))) return { email: identifier };
-    return { username: identifier };
   }
 
   private linkError(reply: FastifyReply, locale: Locale, code: string, switchPath?: string): string {

@@ -18,8 +18,11 @@ import { ResetRequest, ResetRequests } from './reset-requests.js';
 import { ResetSecrets } from './reset-secrets.js';
 import { SendThrottle } from './send-throttle.js';
 
-/** How a contract names the account: seed 002 by username, the others by email. */
-export type AccountRef = { username: string } | { email: string };
+/**
+ * How a contract names the account: seed 002 by username, the others by email, and the code
+ * page by either (`login`: an email address when one matches, else a username).
+ */
+export type AccountRef = { username: string } | { email: string } | { login: string };
 
 const utc = (date: Date) => date.toISOString().slice(0, 16).replace('T', ' ');
 
@@ -190,6 +193,7 @@ export class PasswordResetService {
   }
 
   findAccount(ref: AccountRef): Promise<User | null> {
+    if ('login' in ref) return this.users.findByLogin(ref.login);
     return 'username' in ref ? this.users.findByUsername(ref.username) : this.users.findByEmail(ref.email);
   }
 
@@ -222,7 +226,7 @@ export class PasswordResetService {
 
   /** The hidden-account path: the same throttle bookkeeping a real request does, and nothing else. */
   private async spendThrottleOnly(ref: AccountRef, startedAt: number): Promise<void> {
-    const identifier = 'username' in ref ? ref.username.toLowerCase() : normalizeEmail(ref.email);
+    const identifier = 'email' in ref ? normalizeEmail(ref.email) : ('username' in ref ? ref.username : ref.login).toLowerCase();
     const subject = `unknown:${createHmac('sha256', this.config.reset.secret).update(identifier).digest('base64url')}`;
     await this.db.transaction((tx) => this.throttle.consume(tx, subject));
     // Writing no request and no mail is faster than the real path: take as long as it does.
