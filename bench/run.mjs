@@ -13,13 +13,12 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import bcrypt from 'bcrypt';
-import pg from 'pg';
+import { freePort, withClient } from './lib/local.mjs';
 import { SmtpSink } from './lib/smtp-sink.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -45,27 +44,6 @@ if (!existsSync(MAIN_JS)) {
 
 // ---------------------------------------------------------------------------------------------
 // The database: a fresh one on the PostgreSQL server, or on-disk PGlite in a temporary DATA_DIR.
-
-async function freePort() {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => res(port));
-    });
-  });
-}
-
-async function withClient(url, fn) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
 
 async function openDatabase(dataDir) {
   const server = process.env.DATABASE_URL;
