@@ -1,7 +1,8 @@
 import type { Page, Response } from 'playwright-core';
 import { startTestApp, TestApp } from './support/app.js';
 import { createAccount, login, NEW_PASSWORD, TestAccount } from './support/accounts.js';
-import { describeWithBrowser, freePort, launchBrowser, PHONE, TestBrowser, withPage } from './support/browser.js';
+import { describeWithBrowser, launchBrowser, PHONE, TestBrowser, withPage } from './support/browser.js';
+import { freePort } from './support/net.js';
 
 const WEAK_PASSWORD = 'password1';
 

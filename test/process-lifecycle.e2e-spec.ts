@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureBuilt } from './support/built-app.js';
-import { freePort, ServerProcess } from './support/server-process.js';
+import { freePort } from './support/net.js';
+import { ServerProcess } from './support/server-process.js';
 
 /**
  * What only a real process shows: signals, exit codes and stdout. `node dist/main.js` in

@@ -1,5 +1,4 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -35,17 +34,6 @@ export function describeWithBrowser(name: string, fn: () => void): void {
   describe.skip(name, fn);
 }
 
-/** A port that was free a moment ago, so the app's PUBLIC_URL (used in emailed links) can name it before boot. */
-export async function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => ok(port));
-    });
-  });
-}
 
 export interface TestBrowser {
   context: BrowserContext;
