@@ -29,7 +29,9 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends tini \
  && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production \
-    PORT=3000
+    HOST=0.0.0.0 \
+    PORT=3000 \
+    METRICS_PORT=9464
 WORKDIR /app
 # Owned by root and read-only for the service user; in production nothing is written to disk
 # (PostgreSQL holds the data, secrets come from the environment, logs go to stdout).
@@ -38,7 +40,9 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 # The image's `node` user, by number so that Kubernetes' runAsNonRoot can verify it.
 USER 1000:1000
+# 3000: the API and the hosted pages; 9464: GET /metrics for the scraper, not for the ingress.
 EXPOSE 3000
+EXPOSE 9464
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health/live').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 ENTRYPOINT ["/usr/bin/tini", "--"]

@@ -112,6 +112,7 @@ async function main() {
       PATH: process.env.PATH,
       NODE_ENV: 'development',
       PORT: String(port),
+      METRICS_PORT: '0',
       DATABASE_URL: databaseUrl,
       DATA_DIR: dataDir,
       SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,

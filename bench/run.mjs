@@ -239,6 +239,7 @@ async function main() {
     ...baseEnv,
     NODE_ENV: 'development',
     PORT: String(await freePort()),
+    METRICS_PORT: '0',
     DATA_DIR: dataDir,
     ...db.env,
     SMTP_URL: sink.url,

@@ -16,13 +16,15 @@ import { ForgotPasswordModule } from './contracts/forgot-password/forgot-passwor
 import { AuthResetPasswordModule } from './contracts/auth-resetpassword/auth-resetpassword.module.js';
 import { TokenLinkModule } from './contracts/token-link/token-link.module.js';
 import { PagesModule } from './pages/pages.module.js';
-import { NodeEnv, readProcessEnv } from './config/env.js';
+import { devMailboxEnabled, NodeEnv, parseEnv, readProcessEnv } from './config/env.js';
+import { DevMailboxModule } from './mail/dev-mailbox.module.js';
 
 @Module({})
 export class AppModule {
   /** `env` overrides process.env, so tests can run differently configured apps side by side. */
   static forRoot(env: Record<string, string | undefined> = {}, observability: ObservabilityOptions = {}): DynamicModule {
     const production = ({ ...readProcessEnv(), ...env }.NODE_ENV ?? NodeEnv.Development) === NodeEnv.Production;
+    const devMailbox = devMailboxEnabled(parseEnv({ ...readProcessEnv(), ...env }));
     return {
       module: AppModule,
       imports: [
@@ -41,6 +43,7 @@ export class AppModule {
         AuthResetPasswordModule,
         TokenLinkModule,
         PagesModule.register({ production }),
+        ...(devMailbox ? [DevMailboxModule] : []),
       ],
       providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],
     };

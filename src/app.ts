@@ -79,7 +79,7 @@ export async function createApp(
     await drain(config.shutdownDelayMs);
   });
   app.enableShutdownHooks([], { useProcessExit: true });
-  setupSwagger(app);
+  if (config.docsEnabled) setupSwagger(app);
   return app;
 }
 

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments, parse } from 'yaml';
@@ -45,6 +46,9 @@ describe('Dockerfile', () => {
 
   it('exposes 3000 and checks /health/live', () => {
     expect(runtime).toMatch(/^EXPOSE 3000$/m);
+    expect(runtime).toMatch(/^EXPOSE 9464$/m);
+    expect(runtime).toMatch(/^\s*HOST=0\.0\.0\.0 \\$/m);
+    expect(runtime).toMatch(/^\s*METRICS_PORT=9464$/m);
     expect(runtime).toMatch(/^HEALTHCHECK [^\n]*\\\n\s+CMD [^\n]*\/health\/live/m);
   });
 
@@ -67,7 +71,7 @@ describe('docker-compose.yml', () => {
     expect(compose.services.mailpit.ports).toEqual(expect.arrayContaining(['8025:8025']));
   });
 
-  it('wires the environment so that production validation passes', () => {
+  it('wires the environment so that, with real secrets, production validation passes', () => {
     const env = Object.fromEntries(
       Object.entries<string>(compose.services.app.environment).map(([k, v]) => [k, composeDefaults(String(v))]),
     );
@@ -77,7 +81,12 @@ describe('docker-compose.yml', () => {
     expect(env.SMTP_URL).toBe('smtp://mailpit:1025');
     const { POSTGRES_USER, POSTGRES_PASSWORD, POSTGRES_DB } = compose.services.postgres.environment;
     expect(env.DATABASE_URL).toBe(`postgres://${POSTGRES_USER}:${POSTGRES_PASSWORD}@postgres:5432/${POSTGRES_DB}`);
-    expect(() => parseEnv(env)).not.toThrow();
+    // The file's own secret values, if any, are published placeholders that production refuses.
+    const real = { JWT_SECRET: randomBytes(48).toString('base64'), RESET_SECRET: randomBytes(48).toString('base64') };
+    expect(() => parseEnv({ ...env, ...real })).not.toThrow();
+    for (const name of ['JWT_SECRET', 'RESET_SECRET'] as const) {
+      if (env[name]) expect(() => parseEnv({ ...env, ...real, [name]: env[name] })).toThrow(new RegExp(`${name}: is a published example value`));
+    }
   });
 });
 
@@ -96,7 +105,10 @@ describe('deploy/kubernetes', () => {
     expect(container.livenessProbe.httpGet.path).toBe('/health/live');
     expect(container.readinessProbe.httpGet.path).toBe('/health/ready');
     expect(container.startupProbe.httpGet.path).toBe('/health/live');
-    expect(container.ports).toEqual([expect.objectContaining({ name: 'http', containerPort: 3000 })]);
+    expect(container.ports).toEqual([
+      expect.objectContaining({ name: 'http', containerPort: 3000 }),
+      expect.objectContaining({ name: 'metrics', containerPort: 9464 }),
+    ]);
   });
 
   it('sets resource requests and limits', () => {
@@ -119,7 +131,7 @@ describe('deploy/kubernetes', () => {
     expect(pod.terminationGracePeriodSeconds * 1000).toBeGreaterThan(shutdownDelay + 10_000);
   });
 
-  it('takes its secrets from the Secret the example shows, and the result passes production validation', () => {
+  it('takes its secrets from the Secret the example shows, and with real secrets the result passes production validation', () => {
     expect(container.envFrom).toEqual([{ secretRef: { name: secret.metadata.name } }]);
     expect(Object.keys(secret.stringData)).toEqual(
       expect.arrayContaining(['JWT_SECRET', 'RESET_SECRET', 'SMTP_URL', 'DATABASE_URL']),
@@ -129,7 +141,10 @@ describe('deploy/kubernetes', () => {
       ...secret.stringData,
     };
     expect(env.NODE_ENV).toBe('production');
-    expect(() => parseEnv(env)).not.toThrow();
+    // The example's secrets are placeholders: production refuses them until real ones replace them.
+    expect(() => parseEnv(env)).toThrow(/JWT_SECRET: is a published example value[^]*RESET_SECRET: is a published example value/);
+    const real = { JWT_SECRET: randomBytes(48).toString('base64'), RESET_SECRET: randomBytes(48).toString('base64') };
+    expect(() => parseEnv({ ...env, ...real })).not.toThrow();
   });
 
   it('has a Service selecting the pods on the named port, and a kustomization of existing files', () => {

@@ -36,7 +36,7 @@ async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Pro
 
 /** The value of one Prometheus sample, 0 when absent. */
 async function metric(service: ServiceProcess, name: string, labels: string): Promise<number> {
-  const text = (await service.http.get('/metrics')).text;
+  const text = (await service.metrics.get('/metrics')).text;
   const line = text.split('\n').find((l) => l.startsWith(`${name}{${labels}}`));
   return line ? Number(line.split(' ').pop()) : 0;
 }

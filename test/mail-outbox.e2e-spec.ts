@@ -109,7 +109,7 @@ describe('mail outbox: durable, retried, encrypted at rest', () => {
     expect(rows[0]).toMatchObject({ status: 'failed', attempts: 4, payload: null });
     expect(rows[0].last_error).toMatch(/550/);
     expect(smtp.messages.filter(smtp.to(a.email))).toHaveLength(0);
-    const metrics = (await t.http.get('/metrics')).text;
+    const metrics = (await t.metrics.get('/metrics')).text;
     expect(metrics).toMatch(/mail_delivery_failures_total\{outcome="failed"\} [1-9]/);
     expect(metrics).toMatch(/mail_delivery_failures_total\{outcome="retry"\} [1-9]/);
   });

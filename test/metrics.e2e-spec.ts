@@ -1,3 +1,4 @@
+import { MetricsServer } from '../src/observability/metrics-server.js';
 import { Metrics } from '../src/observability/metrics.js';
 import { startTestApp, TestApp } from './support/app.js';
 
@@ -13,7 +14,7 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
   return undefined;
 }
 
-describe('GET /metrics', () => {
+describe('GET /metrics (on the METRICS_PORT listener)', () => {
   let a: TestApp;
   let b: TestApp;
 
@@ -28,7 +29,7 @@ describe('GET /metrics', () => {
   });
 
   it('serves the Prometheus text format, uncached and outside the OpenAPI document', async () => {
-    const res = await a.http.get('/metrics');
+    const res = await a.metrics.get('/metrics');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     expect(res.headers.get('cache-control')).toBe('no-store');
@@ -54,7 +55,7 @@ describe('GET /metrics', () => {
     await a.http.post('/auth/login', { username: 'metrics.user', password: 'Wrong-Password-1!' });
     await a.http.get('/no/such/thing/1');
     await a.http.get('/no/such/thing/2');
-    const text = (await a.http.get('/metrics')).text;
+    const text = (await a.metrics.get('/metrics')).text;
     const count = (labels: Record<string, string>) => sample(text, 'http_request_duration_seconds_count', labels);
     expect(count({ method: 'POST', route: '/auth/register', status_code: '201' })).toBe(1);
     expect(count({ method: 'POST', route: '/auth/login', status_code: '401' })).toBe(2);
@@ -64,7 +65,7 @@ describe('GET /metrics', () => {
   });
 
   it('times bcrypt by operation', async () => {
-    const text = (await a.http.get('/metrics')).text;
+    const text = (await a.metrics.get('/metrics')).text;
     expect(sample(text, 'bcrypt_duration_seconds_count', { operation: 'hash' })).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'bcrypt_duration_seconds_count', { operation: 'verify' })).toBeGreaterThanOrEqual(2);
     expect(sample(text, 'bcrypt_duration_seconds_sum', { operation: 'hash' })).toBeGreaterThan(0);
@@ -78,7 +79,7 @@ describe('GET /metrics', () => {
     metrics.mailDeliveryFailures.inc({ outcome: 'retry' });
     let depth: number | Record<string, number> = { pending: 4, failed: 1 };
     metrics.setOutboxDepthSource(async () => depth);
-    let text = (await a.http.get('/metrics')).text;
+    let text = (await a.metrics.get('/metrics')).text;
     expect(sample(text, 'reset_requests_total', { outcome: 'issued' })).toBe(1);
     expect(sample(text, 'password_resets_total', { method: 'code' })).toBe(1);
     expect(sample(text, 'reset_failed_attempts_total', { reason: 'incorrect' })).toBe(3);
@@ -87,19 +88,40 @@ describe('GET /metrics', () => {
     expect(sample(text, 'mail_outbox_depth', { state: 'failed' })).toBe(1);
     // Read again at every scrape.
     depth = 0;
-    text = (await a.http.get('/metrics')).text;
+    text = (await a.metrics.get('/metrics')).text;
     expect(sample(text, 'mail_outbox_depth', { state: 'pending' })).toBe(0);
     expect(sample(text, 'mail_outbox_depth', { state: 'failed' })).toBeUndefined();
     // A failing source does not fail the scrape.
     metrics.setOutboxDepthSource(async () => {
       throw new Error('database down');
     });
-    expect((await a.http.get('/metrics')).status).toBe(200);
+    expect((await a.metrics.get('/metrics')).status).toBe(200);
+  });
+
+  it('is served on its own listener, bound like HOST, and not on the public port', async () => {
+    const server = a.app.get(MetricsServer);
+    const publicPort = (a.app.getHttpServer().address() as { port: number }).port;
+    expect(server.port).toBeGreaterThan(0); // METRICS_PORT=0 in tests: a free port
+    expect(server.port).not.toBe(publicPort);
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}`);
+    const onPublic = await a.http.get('/metrics');
+    expect(onPublic.status).toBe(404);
+    expect(onPublic.text).not.toContain('http_request_duration_seconds');
+    // The listener serves nothing else.
+    expect((await a.metrics.get('/health/live')).status).toBe(404);
+  });
+
+  it('starts and stops with the application', async () => {
+    const c = await startTestApp();
+    const url = c.app.get(MetricsServer).url;
+    expect((await fetch(`${url}/metrics`)).status).toBe(200);
+    await c.close();
+    await expect(fetch(`${url}/metrics`)).rejects.toThrow();
   });
 
   it('keeps each application in its own registry', async () => {
     expect(a.app.get(Metrics).registry).not.toBe(b.app.get(Metrics).registry);
-    const text = (await b.http.get('/metrics')).text;
+    const text = (await b.metrics.get('/metrics')).text;
     expect(sample(text, 'http_request_duration_seconds_count', { route: '/auth/login', status_code: '401' })).toBeUndefined();
     expect(sample(text, 'reset_requests_total', { outcome: 'issued' })).toBeUndefined();
   });

@@ -154,12 +154,14 @@ async function main() {
     step('start node dist/main.js with NODE_ENV=production');
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
+    const metricsPort = await freePort();
     child = spawn(process.execPath, ['dist/main.js'], {
       cwd: workDir,
       env: {
         PATH: process.env.PATH,
         NODE_ENV: 'production',
         PORT: String(port),
+        METRICS_PORT: String(metricsPort),
         DATABASE_URL: dbUrl.toString(),
         REDIS_URL,
         SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
@@ -195,8 +197,10 @@ async function main() {
     expect(ready.headers.get('x-content-type-options') === 'nosniff', 'security headers are set');
     const mailbox = await http(base, 'GET', '/dev/mailbox');
     expect(mailbox.status === 404, 'no dev mailbox in production', String(mailbox.status));
-    const metrics = await http(base, 'GET', '/metrics');
-    expect(metrics.status === 200 && metrics.text.includes('http_request_duration_seconds'), 'GET /metrics serves Prometheus text');
+    const metrics = await http(`http://127.0.0.1:${metricsPort}`, 'GET', '/metrics');
+    expect(metrics.status === 200 && metrics.text.includes('http_request_duration_seconds'), 'GET /metrics serves Prometheus text on METRICS_PORT');
+    const publicMetrics = await http(base, 'GET', '/metrics');
+    expect(publicMetrics.status === 404, 'no /metrics on the public port', String(publicMetrics.status));
 
     step('one reset through seed 002, the code read from the email');
     const username = `smoke.${Date.now().toString(36)}`;

@@ -27,7 +27,6 @@ describe('security headers and CORS', () => {
     ['a JSON 404', 'GET', '/nope', undefined, 404],
     ['a validation error', 'POST', '/auth/login', {}, 400],
     ['an unauthorized answer', 'GET', '/auth/me', undefined, 401],
-    ['the metrics', 'GET', '/metrics', undefined, 200],
     ['the Swagger UI', 'GET', '/docs', undefined, 200],
   ])('are on %s', async (_name, method, path, body, status) => {
     const res = await plain.http.request(method, path, body);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Env, NodeEnv } from './env.js';
+import { devMailboxEnabled, Env, NodeEnv } from './env.js';
 
 export type DatabaseTarget =
   | { kind: 'pglite'; dataDir?: string }
@@ -11,6 +11,14 @@ export type DatabaseTarget =
 export class AppConfig {
   readonly production: boolean;
   readonly port: number;
+  /** Address the HTTP and metrics listeners bind (HOST): 127.0.0.1 by default, 0.0.0.0 in production. */
+  readonly host: string;
+  /** Port of the separate /metrics listener; 0 = a free port (METRICS_PORT). */
+  readonly metricsPort: number;
+  /** Swagger UI and the OpenAPI document are served (DOCS_ENABLED). */
+  readonly docsEnabled: boolean;
+  /** The dev mailbox is mounted: outside production and without SMTP_URL. */
+  readonly devMailbox: boolean;
   readonly dataDir: string;
   readonly publicUrl: string;
   readonly database: DatabaseTarget;
@@ -49,6 +57,10 @@ export class AppConfig {
   constructor(env: Env) {
     this.production = env.NODE_ENV === NodeEnv.Production;
     this.port = env.PORT;
+    this.host = env.HOST ?? (this.production ? '0.0.0.0' : '127.0.0.1');
+    this.metricsPort = env.METRICS_PORT;
+    this.docsEnabled = env.DOCS_ENABLED;
+    this.devMailbox = devMailboxEnabled(env);
     this.dataDir = resolve(env.DATA_DIR);
     this.publicUrl = env.PUBLIC_URL.replace(/\/+$/, '');
     this.logLevel = env.LOG_LEVEL;

@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EnvironmentVariables, NodeEnv, parseEnv } from './env.js';
+import { AppConfig } from './app-config.js';
+import { devMailboxEnabled, EnvironmentVariables, NodeEnv, parseEnv, PLACEHOLDER_SECRETS } from './env.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -47,6 +48,16 @@ describe('parseEnv', () => {
         TRUST_PROXY: false,
         SHUTDOWN_DELAY_MS: 0,
       });
+    });
+
+    it('listens on loopback, serves the docs, scrapes on 9464, and keeps a dev mailbox without SMTP_URL', () => {
+      const config = new AppConfig(parseEnv({ JWT_SECRET: 'j'.repeat(32), RESET_SECRET: 'r'.repeat(32) }));
+      expect(config).toMatchObject({ host: '127.0.0.1', metricsPort: 9464, docsEnabled: true, devMailbox: true });
+      expect(new AppConfig(parseEnv({ JWT_SECRET: 'j', RESET_SECRET: 'r', HOST: '::', DOCS_ENABLED: 'false' }))).toMatchObject({
+        host: '::',
+        docsEnabled: false,
+      });
+      expect(devMailboxEnabled(parseEnv({ SMTP_URL: 'smtp://mail:25' }))).toBe(false);
     });
 
     it('leaves the optional variables unset', () => {
@@ -126,6 +137,10 @@ describe('parseEnv', () => {
       ['SMTP_URL', 'http://mail.example.com'],
       ['DEFAULT_LOCALE', 'fr'],
       ['LOGIN_MAX_FAILURES', '0'],
+      ['HOST', 'example.com'],
+      ['HOST', '0.0.0.0:3000'],
+      ['METRICS_PORT', '70000'],
+      ['DOCS_ENABLED', 'maybe'],
     ])('%s=%j', (name, value) => {
       const message = problems({ [name]: value });
       expect(message).toMatch(/^Invalid configuration/);
@@ -183,6 +198,23 @@ describe('parseEnv', () => {
 
     it('accepts BCRYPT_COST 10, the production minimum', () => {
       expect(problems({ ...PRODUCTION, BCRYPT_COST: '10' })).toBeUndefined();
+    });
+
+    it.each([...PLACEHOLDER_SECRETS, 'please-change-me-to-a-long-random-value-0123', 'replace-with-your-own-32-byte-random-value'])(
+      'refuses the published placeholder secret %j, naming the variable',
+      (value) => {
+        expect(named(problems({ ...PRODUCTION, JWT_SECRET: value }))).toEqual(['JWT_SECRET']);
+        expect(named(problems({ ...PRODUCTION, RESET_SECRET: value }))).toEqual(['RESET_SECRET']);
+        expect(problems({ ...PRODUCTION, RESET_SECRET: value })).toMatch(/RESET_SECRET: is a published example value/);
+        expect(problems({ JWT_SECRET: value, RESET_SECRET: value })).toBeUndefined(); // outside production
+      },
+    );
+
+    it('listens on 0.0.0.0 and has no dev mailbox', () => {
+      const env = parseEnv(PRODUCTION);
+      expect(new AppConfig(env).host).toBe('0.0.0.0');
+      expect(new AppConfig(parseEnv({ ...PRODUCTION, HOST: '10.1.2.3' })).host).toBe('10.1.2.3');
+      expect(devMailboxEnabled(env)).toBe(false);
     });
 
     it('does not apply the production rules outside production', () => {

@@ -1,4 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
+import { isIP } from 'node:net';
 import {
   IsBoolean,
   IsEnum,
@@ -52,6 +53,33 @@ const IsTrustProxy = () =>
     },
   });
 
+/** HOST: an IP address to bind (`0.0.0.0`, `::`, `127.0.0.1`, …) or `localhost`. */
+const IsBindAddress = () =>
+  ValidateBy({
+    name: 'isBindAddress',
+    validator: {
+      validate: (v: unknown) => typeof v === 'string' && (isIP(v) !== 0 || v === 'localhost'),
+      defaultMessage: () => 'HOST must be an IP address to listen on (e.g. 127.0.0.1, 0.0.0.0, ::) or localhost',
+    },
+  });
+
+/**
+ * Secret values published in this repository's examples (docker-compose.yml,
+ * deploy/kubernetes/secret.example.yaml), and the words such placeholders are made of.
+ * Production refuses them: anyone who has read the examples knows them.
+ */
+export const PLACEHOLDER_SECRETS = [
+  'local-only-jwt-secret-change-me-0123456789abcdef',
+  'local-only-reset-secret-change-me-0123456789abcdef',
+  'replace-with-at-least-32-random-bytes-for-jwt-signing',
+  'replace-with-at-least-32-random-bytes-for-reset-codes',
+];
+const PLACEHOLDER_WORDS = /change[-_ ]?me|replace[-_ ]with|placeholder|your[-_ ]secret/i;
+
+export function isPlaceholderSecret(value: string): boolean {
+  return PLACEHOLDER_SECRETS.includes(value.trim()) || PLACEHOLDER_WORDS.test(value);
+}
+
 export enum NodeEnv {
   Development = 'development',
   Production = 'production',
@@ -64,6 +92,18 @@ export class EnvironmentVariables {
 
   @IsInt() @Min(0) @Max(65535)
   PORT: number = 3000;
+
+  /** Address the HTTP and metrics listeners bind; unset: 127.0.0.1, or 0.0.0.0 in production. */
+  @IsOptional() @IsBindAddress()
+  HOST?: string;
+
+  /** Port of the separate /metrics listener (bound like HOST); 0 picks a free port. */
+  @IsInt() @Min(0) @Max(65535)
+  METRICS_PORT: number = 9464;
+
+  /** false: no Swagger UI (/docs) and no OpenAPI document (/docs-json). */
+  @Transform(toBool) @IsBoolean()
+  DOCS_ENABLED: boolean = true;
 
   @IsOptional()
   @Matches(/^(memory:\/\/|postgres(ql)?:\/\/.+)$/, {
@@ -205,11 +245,21 @@ function productionProblems(env: Env): string[] {
     problems.push('JWT_SECRET: required in production, at least 32 bytes');
   if (!env.RESET_SECRET || Buffer.byteLength(env.RESET_SECRET) < 32)
     problems.push('RESET_SECRET: required in production, at least 32 bytes');
+  for (const name of ['JWT_SECRET', 'RESET_SECRET'] as const) {
+    const value = env[name];
+    if (value && Buffer.byteLength(value) >= 32 && isPlaceholderSecret(value))
+      problems.push(`${name}: is a published example value; generate one (e.g. openssl rand -base64 48)`);
+  }
   if (!env.SMTP_URL) problems.push('SMTP_URL: required in production');
   if (!env.PUBLIC_URL.startsWith('https://'))
     problems.push('PUBLIC_URL: must be an https:// URL in production');
   if (env.BCRYPT_COST < 10) problems.push('BCRYPT_COST: must be at least 10 in production');
   return problems;
+}
+
+/** The dev mailbox (GET /dev/mailbox and its page) exists only outside production and without SMTP_URL. */
+export function devMailboxEnabled(env: Env): boolean {
+  return env.NODE_ENV !== NodeEnv.Production && !env.SMTP_URL;
 }
 
 /** The process environment, read once. */

@@ -1,15 +1,18 @@
-import { Controller, Get, Headers, Query, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { renderMailboxPage } from '../pages/dev-mailbox-page.js';
 import { prefersHtml } from '../pages/page-headers.js';
+import { DevMailboxAccessGuard } from './dev-mailbox-access.js';
 import { DevMailbox } from './dev-mailbox.js';
 
 /**
- * Development only (not mounted with NODE_ENV=production): what the dev transport kept. JSON for
- * API clients; a browser (Accept: text/html) gets the mailbox page with one message rendered.
+ * Development only (mounted by DevMailboxModule, never in production or with SMTP_URL; clients on
+ * this machine only): what the dev transport kept. JSON for API clients; a browser (Accept:
+ * text/html) gets the mailbox page with one message rendered.
  */
 @ApiTags('development')
+@UseGuards(DevMailboxAccessGuard)
 @Controller('dev/mailbox')
 export class DevMailboxController {
   constructor(private readonly mailbox: DevMailbox) {}

@@ -2,15 +2,14 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { MailerModule, MailerOptions } from '@nestjs-modules/mailer';
 import { AppConfig } from '../config/app-config.js';
 import { DevMailbox } from './dev-mailbox.js';
-import { DevMailboxController } from './dev-mailbox.controller.js';
 import { MailDeliveryWorker } from './mail-delivery.worker.js';
 import { MailOutbox } from './mail-outbox.js';
 import { SMTP_TIMEOUTS } from './mail-delivery.worker.js';
 
 @Module({})
 export class MailModule {
-  /** The dev mailbox route exists only outside production. */
-  static register(options: { production: boolean }): DynamicModule {
+  /** The dev mailbox's routes are DevMailboxModule's, mounted only when it is on. */
+  static register(_options: { production: boolean }): DynamicModule {
     return {
       module: MailModule,
       imports: [
@@ -27,7 +26,6 @@ export class MailModule {
           }),
         }),
       ],
-      controllers: options.production ? [] : [DevMailboxController],
       providers: [MailOutbox, MailDeliveryWorker, DevMailbox],
       exports: [MailOutbox, MailDeliveryWorker, DevMailbox],
     };

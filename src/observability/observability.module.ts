@@ -1,7 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import type { DestinationStream } from 'pino';
 import { LoggingModule } from './logging.module.js';
-import { MetricsController } from './metrics.controller.js';
+import { MetricsServer } from './metrics-server.js';
 import { Metrics } from './metrics.js';
 
 export interface ObservabilityOptions {
@@ -9,7 +9,10 @@ export interface ObservabilityOptions {
   logDestination?: DestinationStream;
 }
 
-/** JSON logs (nestjs-pino) and Prometheus metrics (GET /metrics); `Metrics` is injectable everywhere. */
+/**
+ * JSON logs (nestjs-pino) and Prometheus metrics (GET /metrics on the METRICS_PORT listener, not on
+ * the public port); `Metrics` is injectable everywhere.
+ */
 @Global()
 @Module({})
 export class ObservabilityModule {
@@ -17,9 +20,8 @@ export class ObservabilityModule {
     return {
       module: ObservabilityModule,
       imports: [LoggingModule.forRoot(options.logDestination)],
-      controllers: [MetricsController],
-      providers: [Metrics],
-      exports: [Metrics, LoggingModule],
+      providers: [Metrics, MetricsServer],
+      exports: [Metrics, MetricsServer, LoggingModule],
     };
   }
 }

@@ -1,12 +1,14 @@
-import { Controller, Get, NotFoundException, Param, Res } from '@nestjs/common';
+import { Controller, Get, NotFoundException, Param, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { DevMailboxAccessGuard } from '../mail/dev-mailbox-access.js';
 import { DevMailbox } from '../mail/dev-mailbox.js';
 import { mailFrameHtml } from './dev-mailbox-page.js';
 import { MAIL_FRAME_CSP, setPageHeaders } from './page-headers.js';
 
-/** Development only (not mounted with NODE_ENV=production): one kept message's HTML, for the mailbox page's frame. */
+/** Development only (see DevMailboxModule; clients on this machine only): one kept message's HTML, for the mailbox page's frame. */
 @ApiExcludeController()
+@UseGuards(DevMailboxAccessGuard)
 @Controller('dev/mailbox/messages')
 export class DevMailboxFrameController {
   constructor(private readonly mailbox: DevMailbox) {}

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../../src/app.js';
+import { MetricsServer } from '../../src/observability/metrics-server.js';
 import { createTestDatabase, TestDatabase } from './database.js';
 import { HttpClient } from './http.js';
 
@@ -10,6 +11,8 @@ export interface TestApp {
   app: NestFastifyApplication;
   url: string;
   http: HttpClient;
+  /** The app's separate metrics listener (METRICS_PORT, a free port in tests): GET /metrics. */
+  metrics: HttpClient;
   db: TestDatabase;
   close(): Promise<void>;
 }
@@ -38,19 +41,21 @@ export async function startTestApp(
       BCRYPT_COST: '4',
       LOG_LEVEL: 'silent',
       RATE_LIMIT_PER_MINUTE: '0',
+      METRICS_PORT: '0',
       ...TEST_SECRETS,
       ...env,
     },
     options,
   );
   // PORT only when a test needs to know its URL before boot (PUBLIC_URL in emailed links); else any free port.
-  await app.listen({ port: Number(env.PORT ?? 0), host: '127.0.0.1' });
+  await app.listen({ port: Number(env.PORT ?? 0), host: env.HOST ?? '127.0.0.1' });
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;
   return {
     app,
     url,
     http: new HttpClient(url),
+    metrics: new HttpClient(app.get(MetricsServer).url.replace('0.0.0.0', '127.0.0.1')),
     db,
     close: async () => {
       await app.close();

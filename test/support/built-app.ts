@@ -29,12 +29,12 @@ export interface ProcessResult {
   timedOut: boolean;
 }
 
-/** Runs `node dist/main.js` with exactly the given environment (plus PATH), killing it after `timeoutMs`. */
+/** Runs `node dist/main.js` with exactly the given environment (plus PATH, and METRICS_PORT=0 unless given), killing it after `timeoutMs`. */
 export function runMain(env: Record<string, string>, timeoutMs = 15_000, cwd = ROOT): Promise<ProcessResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [MAIN_JS], {
       cwd,
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', METRICS_PORT: '0', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -15,7 +15,7 @@ export class ServerProcess {
   ) {
     this.child = spawn(process.execPath, [options.mainJs ?? MAIN_JS], {
       cwd: options.cwd ?? ROOT,
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', PORT: String(port), ...env },
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', PORT: String(port), METRICS_PORT: '0', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child.stdout!.on('data', (d) => (this.stdout += d));

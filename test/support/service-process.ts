@@ -12,6 +12,8 @@ import { freePort } from './net.js';
 export interface ServiceProcess {
   url: string;
   http: HttpClient;
+  /** The process's metrics listener (METRICS_PORT): GET /metrics. */
+  metrics: HttpClient;
   child: ChildProcess;
   /** The process's stderr and stdout so far (the last 8 MB each), for failure messages. */
   output(): string;
@@ -24,6 +26,7 @@ export interface ServiceProcess {
  */
 export async function startServiceProcess(env: Record<string, string>): Promise<ServiceProcess> {
   const port = await freePort();
+  const metricsPort = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'reset-replica-'));
   const child = spawn(process.execPath, [MAIN_JS], {
     cwd: ROOT,
@@ -35,6 +38,7 @@ export async function startServiceProcess(env: Record<string, string>): Promise<
       BCRYPT_COST: '4',
       LOG_LEVEL: 'warn',
       RATE_LIMIT_PER_MINUTE: '0',
+      METRICS_PORT: String(metricsPort),
       ...TEST_SECRETS,
       ...env,
     },
@@ -70,5 +74,5 @@ export async function startServiceProcess(env: Record<string, string>): Promise<
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { url, http: new HttpClient(url), child, output, stop };
+  return { url, http: new HttpClient(url), metrics: new HttpClient(`http://127.0.0.1:${metricsPort}`), child, output, stop };
 }
