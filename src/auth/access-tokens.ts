@@ -6,6 +6,8 @@ export interface AccessTokenClaims {
   sub: string;
   /** The account's token version when the token was issued. */
   ver: number;
+  /** Expiry (seconds since the epoch); set on every token issued, required on every token accepted. */
+  exp?: number;
 }
 
 export interface IssuedToken {
@@ -14,7 +16,7 @@ export interface IssuedToken {
   expires_in: number;
 }
 
-/** HS256 access tokens with pinned algorithm, issuer and audience. */
+/** HS256 access tokens with pinned algorithm, issuer and audience, and a required expiry. */
 @Injectable()
 export class AccessTokens {
   constructor(
@@ -32,7 +34,8 @@ export class AccessTokens {
   async verify(token: string): Promise<AccessTokenClaims | null> {
     try {
       const claims = await this.jwt.verifyAsync<AccessTokenClaims>(token);
-      if (typeof claims.sub !== 'string' || !Number.isInteger(claims.ver)) return null;
+      // jsonwebtoken accepts a token without `exp` as never expiring; every token issued here has one.
+      if (typeof claims.sub !== 'string' || !Number.isInteger(claims.ver) || typeof claims.exp !== 'number') return null;
       return claims;
     } catch {
       return null;

@@ -17,6 +17,7 @@ import { StrictRateLimit } from '../throttling/strict-rate-limit.decorator.js';
 import { AccessTokenGuard, CurrentUser } from './access-token.guard.js';
 import type { AuthenticatedUser } from './access-token.guard.js';
 import { AuthService } from './auth.service.js';
+import { TokenResponse } from './token-response.js';
 import { LoginDto } from './dto/login.dto.js';
 import { RegisterDto } from './dto/register.dto.js';
 import { AccountDto, TokenDto } from './dto/responses.dto.js';
@@ -37,6 +38,7 @@ export class AuthController {
 
   @Post('login')
   @HttpCode(200)
+  @TokenResponse()
   @StrictRateLimit()
   @ApiOperation({ summary: 'Log in with username or email and password' })
   @ApiConsumes('application/json', 'application/x-www-form-urlencoded')

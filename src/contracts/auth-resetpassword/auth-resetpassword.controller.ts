@@ -23,6 +23,7 @@ import { StrictRateLimit } from '../../throttling/strict-rate-limit.decorator.js
 import { ChangeFlowBearerGuard } from './change-flow-bearer.guard.js';
 import { AuthForgotPasswordDto, AuthResetPasswordDto, MessageDto, ResetPasswordResultDto } from './dto/auth-resetpassword.dto.js';
 import { invalidFlow, requestedFlow } from './reset-flow.js';
+import { TokenResponse } from '../../auth/token-response.js';
 
 export const AUTH_RESETPASSWORD_TAG = 'Seed 001: auth/forgotpassword and auth/resetpassword (code or Bearer change)';
 
@@ -63,6 +64,7 @@ export class AuthResetPasswordController {
 
   @Patch('resetpassword')
   @HttpCode(200)
+  @TokenResponse() // flow 2 answers a fresh access token
   @UseGuards(ChangeFlowBearerGuard)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Reset the password with a code (flow 1) or change it with the current one (flow 2)', description: RESET_DESCRIPTION })

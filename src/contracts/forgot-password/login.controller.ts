@@ -13,6 +13,7 @@ import type { FastifyRequest } from 'fastify';
 import { AuthService } from '../../auth/auth.service.js';
 import { LoginDto } from '../../auth/dto/login.dto.js';
 import { TokenDto } from '../../auth/dto/responses.dto.js';
+import { TokenResponse } from '../../auth/token-response.js';
 import { StrictRateLimit } from '../../throttling/strict-rate-limit.decorator.js';
 import { FastApiErrorDto, FastApiValidationErrorDto } from './dto/forgot-password.dto.js';
 import { FORGOT_PASSWORD_TAG } from './forgot-password.tag.js';
@@ -25,6 +26,7 @@ export class LoginController {
 
   @Post('login')
   @HttpCode(200)
+  @TokenResponse()
   @StrictRateLimit()
   @ApiOperation({ summary: 'Log in (JSON or OAuth2 password form) with the new password' })
   @ApiConsumes('application/json', 'application/x-www-form-urlencoded')
