@@ -117,6 +117,29 @@ describe('request logging', () => {
     for (const secret of secrets) expect(text).not.toContain(secret);
   });
 
+  it('redacts a secret query parameter by its decoded name (?%74oken= is ?token=), every copy of it', async () => {
+    const email = 'encoded.user@example.com';
+    expect((await t.http.post('/auth/register', { username: 'encoded.user', email, password: PASSWORD })).status).toBe(201);
+    const isResetMail = (m: { to: string[]; text: string }) => m.to.includes(email) && /[?&]token=/.test(m.text);
+    expect((await t.http.post('/api/auth/password/reset-request', { email })).status).toBe(200);
+    const { token } = secretsFrom((await smtp.waitFor(isResetMail, 1))[0]);
+    // The query parser decodes the name: the percent-encoded `token` is the token, and it works.
+    const reset = await t.http.post(`/api/auth/password/reset?%74oken=${encodeURIComponent(token)}`, { password: 'Encoded-Secret-Pass-1!' }, {
+      headers: { 'x-request-id': 'req-encoded-name' },
+    });
+    expect(reset.status).toBe(200);
+    const variants = `%54oken=variant-secret-1&token+=variant-secret-2&token=variant-secret-3&token=variant-secret-4&%63ode=variant-secret-5`;
+    await t.http.get(`/reset-password?${variants}`, { headers: { 'x-request-id': 'req-encoded-variants' } });
+    const [line] = await Promise.all([logs.waitForRequest('req-encoded-name'), logs.waitForRequest('req-encoded-variants')]);
+    expect(line.req.url).toBe('/api/auth/password/reset?%74oken=[Redacted]');
+    expect(logs.requests('req-encoded-variants')[0].req.url).toBe(
+      '/reset-password?%54oken=[Redacted]&token+=[Redacted]&token=[Redacted]&token=[Redacted]&%63ode=[Redacted]',
+    );
+    expect(logs.text).not.toContain(token);
+    expect(logs.text).not.toContain(encodeURIComponent(token));
+    expect(logs.text).not.toMatch(/variant-secret/);
+  });
+
   it('a full reset through every contract, logged at debug, leaves no secret in the log output', async () => {
     const secrets = new Set<string>([TEST_SECRETS.JWT_SECRET, TEST_SECRETS.RESET_SECRET]);
     const username = 'flow.user';

@@ -43,13 +43,44 @@ export const REDACT_PATHS: string[] = [
   ...CODE_PARENTS.map((p) => `${p}code`),
 ];
 
-const QUERY_SECRET = new RegExp(
-  `([?&;](?:${SECRET_QUERY_PARAMS.join('|')})=)[^&;#]*`,
-  'gi',
-);
+const SECRET_QUERY_NAMES = new Set(SECRET_QUERY_PARAMS.map((name) => name.toLowerCase()));
 
-/** The URL with the values of secret query parameters replaced: `/x?token=[Redacted]&locale=de`. */
+/**
+ * A query parameter's name as the query parser reads it (`+` is a space, `%74oken` is
+ * `token`), lower-cased and trimmed: a name that only looks different must not slip through.
+ * A malformed escape is kept as written (the parser keeps it too).
+ */
+function parameterName(raw: string): string {
+  const spaced = raw.replace(/\+/g, ' ');
+  let name: string;
+  try {
+    name = decodeURIComponent(spaced);
+  } catch {
+    name = spaced;
+  }
+  return name.trim().toLowerCase();
+}
+
+/**
+ * The URL with the values of secret query parameters replaced: `/x?token=[Redacted]&locale=de`.
+ * Parameters are told by their decoded name (`?%74oken=` is `token`), every occurrence of a
+ * repeated one is redacted, and `;` separates parameters as well as `&`.
+ */
 export function redactUrl(url: string | undefined): string | undefined {
-  if (!url || !url.includes('?')) return url;
-  return url.replace(QUERY_SECRET, `$1${REDACTED}`);
+  if (!url) return url;
+  const start = url.indexOf('?');
+  if (start < 0) return url;
+  const hash = url.indexOf('#', start);
+  const end = hash < 0 ? url.length : hash;
+  const query = url
+    .slice(start + 1, end)
+    .split(/([&;])/)
+    .map((part, i) => {
+      if (i % 2 === 1) return part; // a separator
+      const eq = part.indexOf('=');
+      const name = eq < 0 ? part : part.slice(0, eq);
+      return eq >= 0 && SECRET_QUERY_NAMES.has(parameterName(name)) ? `${name}=${REDACTED}` : part;
+    })
+    .join('');
+  return `${url.slice(0, start + 1)}${query}${url.slice(end)}`;
 }
