@@ -43,6 +43,7 @@ describe(`persistence across restarts (${MODE})`, () => {
         RESET_SECRET: undefined,
         BCRYPT_COST: '4',
         LOG_LEVEL: 'silent',
+        METRICS_PORT: '0',
       },
       { logger: ['error', 'fatal'] },
     );

@@ -52,6 +52,9 @@ describe('production configuration (node dist/main.js)', () => {
     ['JWT_SECRET', { JWT_SECRET: 'too-short-secret' }],
     ['RESET_SECRET', { RESET_SECRET: undefined }],
     ['RESET_SECRET', { RESET_SECRET: 'x'.repeat(31) }],
+    // The values published in docker-compose.yml and deploy/kubernetes/secret.example.yaml.
+    ['JWT_SECRET', { JWT_SECRET: 'local-only-jwt-secret-change-me-0123456789abcdef' }],
+    ['RESET_SECRET', { RESET_SECRET: 'replace-with-at-least-32-random-bytes-for-reset-codes' }],
     ['SMTP_URL', { SMTP_URL: undefined }],
     ['PUBLIC_URL', { PUBLIC_URL: 'http://reset.example.com' }],
     ['BCRYPT_COST', { BCRYPT_COST: '9' }],

@@ -32,9 +32,9 @@ export function requestId(req: IncomingMessage): string {
   return typeof incoming === 'string' && ACCEPTABLE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
 }
 
-/** Probes and scrapes are logged at debug, so they do not drown the request log at info. */
+/** Probes are logged at debug, so they do not drown the request log at info (scrapes go to the metrics listener, not logged). */
 function isProbe(url: string | undefined): boolean {
-  return !!url && /^\/(health\/|metrics(\?|$))/.test(url);
+  return !!url && /^\/health\//.test(url);
 }
 
 function completedFields(req: RawRequest, value: Record<string, unknown>) {
