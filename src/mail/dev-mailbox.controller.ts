@@ -1,5 +1,6 @@
 import { Controller, Get, Headers, Query, Res, UseGuards } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ErrorDto } from '../common/swagger.js';
 import type { FastifyReply } from 'fastify';
 import { renderMailboxPage } from '../pages/dev-mailbox-page.js';
 import { prefersHtml } from '../pages/page-headers.js';
@@ -20,8 +21,11 @@ export class DevMailboxController {
   @Get()
   @ApiOperation({
     summary: 'Messages the dev transport kept, newest first (SMTP_URL unset)',
-    description: 'JSON unless the Accept header prefers text/html: browsers get the mailbox page (`?id=` picks the message shown).',
+    description:
+      'JSON unless the Accept header prefers text/html: browsers get the mailbox page (`?id=` picks the message shown). ' +
+      'Only for clients on this machine (loopback, not relayed by a proxy); not mounted in production or with SMTP_URL set.',
   })
+  @ApiForbiddenResponse({ type: ErrorDto, description: '`forbidden`: the client is not on this machine' })
   @ApiOkResponse({
     schema: {
       type: 'array',
