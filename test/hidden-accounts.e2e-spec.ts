@@ -141,3 +141,33 @@ describe('RESET_HIDE_UNKNOWN_ACCOUNTS=true on the code routes', () => {
     expect(smtp.messages.filter((m) => m.to.includes('code.ghost'))).toEqual([]);
   });
 });
+
+describe('the hosted "send me a new email" page, in the default mode', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ MAIL_POLL_INTERVAL_MS: '50', RESET_SEND_LIMIT: '3' });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  /** Status, Retry-After presence and the page with the address taken out, for each of `count` requests. */
+  async function answers(email: string, count: number) {
+    const out = [];
+    for (let i = 0; i < count; i++) {
+      const res = await t.http.post('/reset-password/request', undefined, { form: { email }, headers: { accept: 'text/html' } });
+      out.push([res.status, res.headers.has('retry-after'), res.text.split(email).join('ADDRESS').replace(/<input type="hidden"[^>]*>/g, '')]);
+    }
+    return out;
+  }
+
+  it('keeps its promise of one answer for every address: no 429 an unknown address would not get', async () => {
+    const known = await createAccount(t);
+    // The account's budget is spent through the API first; the page must not show it.
+    for (let i = 0; i < 3; i++) expect((await t.http.post(`${BASE}/sendEmail`, { username: known.username })).status).toBe(200);
+    const expected = await answers('unknown.page.address@example.com', 5);
+    expect(expected.map(([status]) => status)).toEqual([200, 200, 200, 429, 429]);
+    expect(await answers(known.email, 5)).toEqual(expected);
+  });
+});
