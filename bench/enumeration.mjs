@@ -43,10 +43,10 @@ const form = (fields) => ({ form: fields });
 
 /** The reset-request route of each contract and the hosted request page, and the body naming an account. */
 const REQUEST_ROUTES = [
-  { name: 'seed 002 POST /api/auth/forgotPassword/sendEmail', path: '/api/auth/forgotPassword/sendEmail', body: (a) => ({ username: a.username }) },
-  { name: 'seed 000 POST /forgot-password/code', path: '/forgot-password/code', body: (a) => ({ email: a.email }) },
-  { name: 'seed 001 POST /auth/forgotpassword', path: '/auth/forgotpassword', body: (a) => ({ email: a.email }) },
-  { name: 'seed 003 POST /api/auth/password/reset-request', path: '/api/auth/password/reset-request', body: (a) => ({ email: a.email }) },
+  { name: 'username-code POST /api/auth/forgotPassword/sendEmail', path: '/api/auth/forgotPassword/sendEmail', body: (a) => ({ username: a.username }) },
+  { name: 'forgot-password POST /forgot-password/code', path: '/forgot-password/code', body: (a) => ({ email: a.email }) },
+  { name: 'auth-resetpassword POST /auth/forgotpassword', path: '/auth/forgotpassword', body: (a) => ({ email: a.email }) },
+  { name: 'token-link POST /api/auth/password/reset-request', path: '/api/auth/password/reset-request', body: (a) => ({ email: a.email }) },
   { name: 'page POST /reset-password/request', path: '/reset-password/request', body: (a) => form({ email: a.email }) },
 ];
 
@@ -55,9 +55,9 @@ const NEW_PASSWORD = 'BenchNewPassword456!';
 
 /** Every route that takes a 6-digit code, with a wrong one. */
 const CODE_ROUTES = [
-  { name: 'seed 002 POST /api/auth/forgotPassword/checkCode', path: '/api/auth/forgotPassword/checkCode', body: (a) => ({ username: a.username, code: WRONG }) },
-  { name: 'seed 002 POST /api/auth/forgotPassword/resetPassword', path: '/api/auth/forgotPassword/resetPassword', body: (a) => ({ username: a.username, code: WRONG, new_password: NEW_PASSWORD }) },
-  { name: 'seed 001 PATCH /auth/resetpassword?code=', method: 'PATCH', path: `/auth/resetpassword?code=${WRONG}`, body: (a) => ({ email: a.email, new_password: NEW_PASSWORD, confirm_password: NEW_PASSWORD }) },
+  { name: 'username-code POST /api/auth/forgotPassword/checkCode', path: '/api/auth/forgotPassword/checkCode', body: (a) => ({ username: a.username, code: WRONG }) },
+  { name: 'username-code POST /api/auth/forgotPassword/resetPassword', path: '/api/auth/forgotPassword/resetPassword', body: (a) => ({ username: a.username, code: WRONG, new_password: NEW_PASSWORD }) },
+  { name: 'auth-resetpassword PATCH /auth/resetpassword?code=', method: 'PATCH', path: `/auth/resetpassword?code=${WRONG}`, body: (a) => ({ email: a.email, new_password: NEW_PASSWORD, confirm_password: NEW_PASSWORD }) },
   { name: 'page POST /reset-password/code', path: '/reset-password/code', body: (a) => form({ identifier: a.email, code: WRONG, password: NEW_PASSWORD, password_confirm: NEW_PASSWORD }) },
 ];
 
