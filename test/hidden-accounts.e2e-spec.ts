@@ -54,6 +54,10 @@ describe('RESET_HIDE_UNKNOWN_ACCOUNTS=true', () => {
     const unknown = await t.http.post('/forgot-password/code', { email: 'unknown.address@example.com' });
     expect({ status: byAddress.status, body: byAddress.body }).toEqual({ status: unknown.status, body: unknown.body });
     expect(byAddress.status).toBe(200);
+    // The account's budget (2) was spent: that request was answered, but sent nothing.
+    await smtp.waitFor(smtp.to(known.email), 2);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(smtp.messages.filter(smtp.to(known.email))).toHaveLength(2);
   });
 
   it('keeps one outcome label for known and unknown accounts in the request counter', async () => {
