@@ -1,14 +1,23 @@
 // `npm run bench:enumeration`: does RESET_HIDE_UNKNOWN_ACCOUNTS=true hide which accounts exist
-// from a client that times the reset-request routes? (Run `npm run build` first.)
+// from a client that times the public routes? (Run `npm run build` first.)
 //
 // The built service (dist/main.js) runs as a child process with RESET_HIDE_UNKNOWN_ACCOUNTS=true,
 // on a fresh database on the PostgreSQL server named by DATABASE_URL (dropped afterwards) or,
 // when DATABASE_URL is unset, on in-memory PGlite; mail goes to a real SMTP server in this
-// process. For each reset-request route, BENCH_REQUESTS (default 200) requests for known accounts
-// and as many for unknown ones are sent one at a time, interleaved in random pairs, after a
-// warm-up; the report gives median, p90 and mean of each group and their differences. Target:
-// below 5 ms. Answers are checked to be identical (status and body) and unknown accounts to get
-// no email.
+// process. Three scenarios, each with BENCH_REQUESTS (default 200) samples per group, sent one
+// request at a time, interleaved in random pairs, after a warm-up:
+//
+// - "direct", on every reset-request route (the four contracts and the hosted request page):
+//   the request for a known account against the request for an unknown one;
+// - "direct", on every code route (checkCode, resetPassword, PATCH /auth/resetpassword?code=,
+//   the hosted code page), with a wrong code, after one reset request for every name;
+// - "after", on every route: a reset request for a known or an unknown account, then at once a
+//   probe on the route (for a name without an account); the probe's time is what is compared,
+//   so work the service does after a real request (the mail worker) would show here.
+//
+// The report gives median, p90 and mean of each group and their differences. Target: below
+// 5 ms. Answers are checked to be identical (status and body, the name taken out) and unknown
+// accounts to get no email.
 //
 // This is a measurement, not a test: it exits 0 whatever the numbers are, non-zero only when the
 // service answers a known and an unknown account differently. BENCH_OUTPUT=path also writes the
@@ -30,12 +39,26 @@ const WARMUP = 20;
 const TARGET_MS = 5;
 const PASSWORD = 'BenchPassword123!';
 
-/** The reset-request route of each contract, and the body naming an account. */
-const ROUTES = [
-  { name: 'seed 002 POST /api/auth/forgotPassword/sendEmail', path: '/api/auth/forgotPassword/sendEmail', body: (a) => ({ username: a.username }) },
-  { name: 'seed 000 POST /forgot-password/code', path: '/forgot-password/code', body: (a) => ({ email: a.email }) },
-  { name: 'seed 001 POST /auth/forgotpassword', path: '/auth/forgotpassword', body: (a) => ({ email: a.email }) },
-  { name: 'seed 003 POST /api/auth/password/reset-request', path: '/api/auth/password/reset-request', body: (a) => ({ email: a.email }) },
+const form = (fields) => ({ form: fields });
+
+/** The reset-request route of each contract and the hosted request page, and the body naming an account. */
+const REQUEST_ROUTES = [
+  { name: 'username-code POST /api/auth/forgotPassword/sendEmail', path: '/api/auth/forgotPassword/sendEmail', body: (a) => ({ username: a.username }) },
+  { name: 'forgot-password POST /forgot-password/code', path: '/forgot-password/code', body: (a) => ({ email: a.email }) },
+  { name: 'auth-resetpassword POST /auth/forgotpassword', path: '/auth/forgotpassword', body: (a) => ({ email: a.email }) },
+  { name: 'token-link POST /api/auth/password/reset-request', path: '/api/auth/password/reset-request', body: (a) => ({ email: a.email }) },
+  { name: 'page POST /reset-password/request', path: '/reset-password/request', body: (a) => form({ email: a.email }) },
+];
+
+const WRONG = '000000';
+const NEW_PASSWORD = 'BenchNewPassword456!';
+
+/** Every route that takes a 6-digit code, with a wrong one. */
+const CODE_ROUTES = [
+  { name: 'username-code POST /api/auth/forgotPassword/checkCode', path: '/api/auth/forgotPassword/checkCode', body: (a) => ({ username: a.username, code: WRONG }) },
+  { name: 'username-code POST /api/auth/forgotPassword/resetPassword', path: '/api/auth/forgotPassword/resetPassword', body: (a) => ({ username: a.username, code: WRONG, new_password: NEW_PASSWORD }) },
+  { name: 'auth-resetpassword PATCH /auth/resetpassword?code=', method: 'PATCH', path: `/auth/resetpassword?code=${WRONG}`, body: (a) => ({ email: a.email, new_password: NEW_PASSWORD, confirm_password: NEW_PASSWORD }) },
+  { name: 'page POST /reset-password/code', path: '/reset-password/code', body: (a) => form({ identifier: a.email, code: WRONG, password: NEW_PASSWORD, password_confirm: NEW_PASSWORD }) },
 ];
 
 const log = (...args) => console.error(`[enumeration ${new Date().toISOString().slice(11, 19)}]`, ...args);
@@ -81,16 +104,20 @@ function stats(samples) {
   };
 }
 
-async function post(base, path, body) {
+async function post(base, path, body, method = 'POST') {
   const started = performance.now();
+  const isForm = body && body.form;
   const res = await fetch(base + path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
+    method,
+    headers: { 'content-type': isForm ? 'application/x-www-form-urlencoded' : 'application/json', accept: isForm ? 'text/html' : 'application/json' },
+    body: isForm ? new URLSearchParams(body.form).toString() : JSON.stringify(body),
   });
   const text = await res.text();
   return { ms: performance.now() - started, status: res.status, text };
 }
+
+/** An answer with the account's names taken out (pages echo the address). */
+const answerOf = (res, account) => `${res.status} ${res.text.split(account.email).join('<email>').split(account.username).join('<username>')}`;
 
 async function main() {
   const dataDir = mkdtempSync(join(os.tmpdir(), 'bench-enum-'));
@@ -121,6 +148,7 @@ async function main() {
       // account larger than the requests it gets. bcrypt is not on the reset-request path.
       RATE_LIMIT_PER_MINUTE: '0',
       RESET_SEND_LIMIT: '100',
+      LOGIN_MAX_ACCOUNT_FAILURES: '100000',
       BCRYPT_COST: '4',
       MAIL_POLL_INTERVAL_MS: '200',
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL || 'warn',
@@ -157,26 +185,72 @@ async function main() {
 
     const results = [];
     let mismatch = false;
-    for (const route of ROUTES) {
-      log(`${route.name}: ${WARMUP} + ${WARMUP} warm-up, then ${N} known and ${N} unknown, interleaved`);
+    const probes = (kind) => Array.from({ length: N + WARMUP }, (_, i) => ({ username: `probe.${kind}.${tag}.${i}`, email: `probe.${kind}.${tag}.${i}@example.com` }));
+
+    /**
+     * `pairs` known/unknown samples: `send(group, i)` makes the request(s) of sample i and returns
+     * the response to time and compare.
+     */
+    async function measure(name, scenario, send) {
+      log(`${scenario} ${name}: ${WARMUP} + ${WARMUP} warm-up, then ${N} known and ${N} unknown, interleaved`);
       const samples = { known: [], unknown: [] };
       const answers = { known: new Set(), unknown: new Set() };
       for (let i = 0; i < N + WARMUP; i++) {
         // Each pair in a random order, so neither group always goes first.
         const order = randomInt(2) ? ['known', 'unknown'] : ['unknown', 'known'];
         for (const group of order) {
-          const account = (group === 'known' ? known : unknown)[i];
-          const res = await post(base, route.path, route.body(account));
-          answers[group].add(`${res.status} ${res.text}`);
+          const { res, answer } = await send(group, i);
+          answers[group].add(answer);
           if (i >= WARMUP) samples[group].push(res.ms);
         }
       }
       const same = answers.known.size === 1 && answers.unknown.size === 1 && [...answers.known][0] === [...answers.unknown][0];
-      if (!same) {
+      if (!same && scenario === 'direct') {
         mismatch = true;
-        log(`DIFFERENT ANSWERS on ${route.path}: known ${[...answers.known].join(' | ')}; unknown ${[...answers.unknown].join(' | ')}`);
+        log(`DIFFERENT ANSWERS on ${name}: known ${[...answers.known].join(' | ').slice(0, 500)}; unknown ${[...answers.unknown].join(' | ').slice(0, 500)}`);
       }
-      results.push({ route, known: stats(samples.known), unknown: stats(samples.unknown), answer: [...answers.known][0], same });
+      results.push({ name, scenario, known: stats(samples.known), unknown: stats(samples.unknown), same: scenario === 'direct' ? same : null });
+    }
+
+    const names = { known, unknown };
+    for (const route of REQUEST_ROUTES) {
+      await measure(route.name, 'direct', async (group, i) => {
+        const account = names[group][i];
+        const res = await post(base, route.path, route.body(account));
+        return { res, answer: answerOf(res, account) };
+      });
+    }
+
+    // Every name gets a reset request by username and by address (a stand-in for unknown
+    // ones), so that each code route finds a live request to count its try against.
+    log('one reset request per name and contract for the code routes');
+    for (const group of ['known', 'unknown']) {
+      for (const account of names[group]) {
+        await post(base, '/api/auth/forgotPassword/sendEmail', { username: account.username });
+        await post(base, '/forgot-password/code', { email: account.email });
+      }
+    }
+    await new Promise((r) => setTimeout(r, 2000));
+    for (const route of CODE_ROUTES) {
+      await measure(route.name, 'direct', async (group, i) => {
+        const account = names[group][i];
+        const res = await post(base, route.path, route.body(account), route.method);
+        return { res, answer: answerOf(res, account) };
+      });
+    }
+
+    // Right after a request for another account, known or not: the probe (a name without an
+    // account, the same for both groups) is timed.
+    let k = 0;
+    for (const route of [...REQUEST_ROUTES, ...CODE_ROUTES]) {
+      const probe = probes(k);
+      const before = REQUEST_ROUTES[k % REQUEST_ROUTES.length];
+      k += 1;
+      await measure(route.name, `after ${before.path}`, async (group, i) => {
+        await post(base, before.path, before.body(names[group][i]));
+        const res = await post(base, route.path, route.body(probe[i]), route.method);
+        return { res, answer: answerOf(res, probe[i]) };
+      });
     }
 
     // Let the worker deliver what the known requests queued, then check nobody unknown got mail.
@@ -188,19 +262,19 @@ async function main() {
     const lines = [
       `## Enumeration resistance (RESET_HIDE_UNKNOWN_ACCOUNTS=true)`,
       '',
-      `${N} known and ${N} unknown accounts per route, one request at a time, interleaved in random pairs after ${WARMUP} warm-up pairs; ` +
-        `${server ? 'PostgreSQL server' : 'in-memory PGlite'}, Node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}). ` +
-        `Times in ms, measured by the client over loopback. Target: |difference| below ${TARGET_MS} ms.`,
+      `${N} known and ${N} unknown accounts per route and scenario, one request at a time, interleaved in random pairs after ${WARMUP} warm-up pairs; ` +
+        `${server ? 'PostgreSQL server' : 'in-memory PGlite'}, Node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'}), load average ${os.loadavg()[0].toFixed(1)} at the end. ` +
+        `Times in ms, measured by the client over loopback. "direct": the request for the account itself; "after …": a probe for a name without an account, sent right after that request for a known or an unknown account. Target: |difference| below ${TARGET_MS} ms.`,
       '',
-      '| route | known median | unknown median | Δ median | known p90 | unknown p90 | Δ p90 | same answer | within target |',
-      '|---|---:|---:|---:|---:|---:|---:|---|---|',
+      '| route | scenario | known median | unknown median | Δ median | known p90 | unknown p90 | Δ p90 | same answer | within target |',
+      '|---|---|---:|---:|---:|---:|---:|---:|---|---|',
       ...results.map((r) => {
         const dMedian = r.unknown.median - r.known.median;
         const dP90 = r.unknown.p90 - r.known.p90;
         const verdict = [Math.abs(dMedian) < TARGET_MS ? 'median' : '', Math.abs(dP90) < TARGET_MS ? 'p90' : ''].filter(Boolean).join(' + ') || 'neither';
         return (
-          `| ${r.route.name} | ${fmt(r.known.median)} | ${fmt(r.unknown.median)} | ${fmt(dMedian)} | ` +
-          `${fmt(r.known.p90)} | ${fmt(r.unknown.p90)} | ${fmt(dP90)} | ${r.same ? 'yes' : 'NO'} | ${verdict} |`
+          `| ${r.name} | ${r.scenario} | ${fmt(r.known.median)} | ${fmt(r.unknown.median)} | ${fmt(dMedian)} | ` +
+          `${fmt(r.known.p90)} | ${fmt(r.unknown.p90)} | ${fmt(dP90)} | ${r.same === null ? '' : r.same ? 'yes' : 'NO'} | ${verdict} |`
         );
       }),
       '',

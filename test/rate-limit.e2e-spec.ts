@@ -64,7 +64,8 @@ describe('per-client-IP rate limits', () => {
   it('RATE_LIMIT_PER_MINUTE=0 turns per-IP limiting off', async () => {
     const t = await startTestApp({ RATE_LIMIT_PER_MINUTE: '0' });
     try {
-      const got = await statuses(30, () => t.http.post('/auth/login', WRONG_LOGIN));
+      // A name per try: failed logins of one name are throttled (LOGIN_MAX_FAILURES), known or not.
+      const got = await statuses(30, (i) => t.http.post('/auth/login', { ...WRONG_LOGIN, username: `${WRONG_LOGIN.username}-${i}` }));
       expect(got.every((s) => s === 401)).toBe(true);
       expect((await t.http.get('/auth/me')).headers.get('x-ratelimit-limit')).toBeNull();
     } finally {

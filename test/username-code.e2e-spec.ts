@@ -158,10 +158,10 @@ describe('seed 002: /api/auth/forgotPassword (username + 6-digit code)', () => {
       expect((await t.http.post(`${BASE}/checkCode`, { username: a.username, code: fresh.code })).status).toBe(200);
     });
 
-    it('the 12th wrong try is still code_incorrect (boundary)', async () => {
+    it('counts every try, right ones too: the 12th is evaluated, the 13th is not (boundary)', async () => {
       const a = await createAccount(t);
       const { code } = await requestCode(a);
-      for (let i = 0; i < 11; i++) await t.http.post(`${BASE}/checkCode`, { username: a.username, code: wrongCode(code) });
+      for (let i = 0; i < 10; i++) await t.http.post(`${BASE}/checkCode`, { username: a.username, code: wrongCode(code) });
       expect((await t.http.post(`${BASE}/checkCode`, { username: a.username, code })).status).toBe(200);
       expect((await t.http.post(`${BASE}/checkCode`, { username: a.username, code: wrongCode(code) })).body.error_code).toBe('code_incorrect');
       expect((await t.http.post(`${BASE}/checkCode`, { username: a.username, code })).body.error_code).toBe('rate_limit_exceeded');

@@ -40,18 +40,15 @@ export class AuthService {
     return accountView(user);
   }
 
+  /**
+   * Counted as a failure before the password is compared (see LoginThrottle), whether or not
+   * the account exists: an unknown name is throttled exactly like a known one.
+   */
   async login(identifier: string, password: string, clientIp: string): Promise<IssuedToken> {
-    const ipKey = LoginThrottle.ipKey(clientIp);
     const user = await this.users.findByLogin(identifier);
-    const subjects = user ? [ipKey, LoginThrottle.accountKey(user.id)] : [ipKey];
-    const failures = await this.throttle.assertAllowed(subjects);
-    if (!(await this.passwordMatches(user, password))) {
-      await this.throttle.recordFailure(subjects);
-      throw invalidCredentials();
-    }
-    // Most logins have no failures to clear: no DELETE for them (one statement fewer per login).
-    const accountKey = LoginThrottle.accountKey(user!.id);
-    if (failures[accountKey]) await this.throttle.clear(accountKey);
+    const attempt = await this.throttle.reserve(identifier, clientIp);
+    if (!(await this.passwordMatches(user, password))) throw invalidCredentials();
+    await this.throttle.succeeded(attempt);
     return this.tokens.issue(user!.id, user!.tokenVersion);
   }
 

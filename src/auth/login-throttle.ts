@@ -1,23 +1,55 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { ApiError } from '../common/api-error.js';
 import { AppConfig } from '../config/app-config.js';
+import { isDatabaseUnavailable } from '../database/pg.js';
+import { IdentifierKeys } from '../reset/identifiers.js';
+
+/** A login try counted in advance: the failure rows to give back if the password is right. */
+export interface LoginTry {
+  ids: string[];
+  /** The (account name, client IP) subject, cleared by a successful login. */
+  nameAtIp: string;
+}
+
+const tooManyAttempts = (retryAfter: number) =>
+  new ApiError(429, 'too_many_attempts', 'Too many failed attempts, try again later', {}, {
+    'Retry-After': String(Math.max(1, retryAfter)),
+  });
+
+const cannotCount = () =>
+  new ApiError(503, 'service_unavailable', 'The service is temporarily unavailable, try again shortly', {}, { 'Retry-After': '5' });
 
 /**
- * Failed logins counted per account and per client IP in a sliding window, shared by every
- * instance through the database. Past the limit a subject waits until its oldest failure ages
- * out of the window: throttling, not a lockout.
+ * Failed logins in sliding windows, shared by every instance through the database, counted
+ * per account name as typed (its keyed hash, IdentifierKeys), so that a name without an
+ * account is throttled exactly like one with an account and a 429 reveals nothing:
+ *
+ * - per (name, client IP): LOGIN_MAX_FAILURES per LOGIN_FAILURE_WINDOW_SECONDS. An attacker
+ *   hammering an account from one address does not lock out its owner at another;
+ * - per name from every address: LOGIN_MAX_ACCOUNT_FAILURES per LOGIN_ACCOUNT_WINDOW_SECONDS,
+ *   against guessing distributed over many addresses; lifted by a completed password reset;
+ * - per client IP over every name: LOGIN_MAX_FAILURES_PER_IP per LOGIN_FAILURE_WINDOW_SECONDS.
+ *
+ * A try is counted as a failure before the password is compared (atomically: concurrent tries
+ * cannot overshoot a limit) and given back when the password is right; if it cannot be
+ * counted, the login is refused (503) without comparing: fail closed.
  */
 @Injectable()
 export class LoginThrottle {
+  private readonly logger = new Logger(LoginThrottle.name);
+  private readonly keys: IdentifierKeys;
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly config: AppConfig,
-  ) {}
+  ) {
+    this.keys = new IdentifierKeys(config.reset.secret);
+  }
 
-  static accountKey(userId: string) {
-    return `account:${userId}`;
+  static nameSubject(key: string) {
+    return `login:${key}`;
   }
 
   static ipKey(ip: string) {
@@ -25,47 +57,70 @@ export class LoginThrottle {
   }
 
   /**
-   * Throws 429 when a subject has reached its limit; otherwise returns the failures each subject
-   * has in the window (subjects without any are absent), so a successful login clears only what
-   * exists.
+   * Throws 429 when a subject of this try has reached its limit; else counts the try as a
+   * failure of each subject and returns what to give back on success.
    */
-  async assertAllowed(subjects: string[]): Promise<Record<string, number>> {
-    const { maxFailures, maxFailuresPerIp, windowSeconds } = this.config.login;
-    const rows: { subject: string; failures: number; retry_after: number; blocked: boolean }[] = await this.db.query(
-      `SELECT subject, count(*)::int AS failures,
-              count(*) >= CASE WHEN subject LIKE 'ip:%' THEN $4::int ELSE $3::int END AS blocked,
-              ceil(extract(epoch FROM min(failed_at) + make_interval(secs => $2::int) - now()))::int AS retry_after
-         FROM login_failures
-        WHERE subject = ANY($1) AND failed_at > now() - make_interval(secs => $2::int)
-        GROUP BY subject`,
-      [subjects, windowSeconds, maxFailures, maxFailuresPerIp],
-    );
-    const blocked = rows.filter((r) => r.blocked);
-    if (blocked.length) {
-      const retryAfter = Math.max(1, ...blocked.map((r) => r.retry_after));
-      throw new ApiError(429, 'too_many_attempts', 'Too many failed attempts, try again later', {}, {
-        'Retry-After': String(retryAfter),
+  async reserve(identifier: string, clientIp: string): Promise<LoginTry> {
+    const { maxFailures, maxFailuresPerIp, windowSeconds, maxAccountFailures, accountWindowSeconds } = this.config.login;
+    const name = LoginThrottle.nameSubject(this.keys.of(identifier));
+    const nameAtIp = `${name}@${clientIp}`;
+    const limits = [
+      { subject: nameAtIp, max: maxFailures, window: windowSeconds },
+      { subject: name, max: maxAccountFailures, window: accountWindowSeconds },
+      { subject: LoginThrottle.ipKey(clientIp), max: maxFailuresPerIp, window: windowSeconds },
+    ];
+    let counted: { ids: string[] } | { retryAfter: number };
+    try {
+      counted = await this.db.transaction(async (tx) => {
+        // In one order everywhere, so two logins never wait on each other's locks.
+        for (const l of [...limits].sort((a, b) => a.subject.localeCompare(b.subject))) {
+          await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 2))`, [l.subject]);
+        }
+        const rows: { failures: number; max: number; retry_after: number | null }[] = await tx.query(
+          `SELECT s.max, count(f.id)::int AS failures,
+                  ceil(extract(epoch FROM min(f.failed_at) + make_interval(secs => s.win) - now()))::int AS retry_after
+             FROM unnest($1::varchar[], $2::int[], $3::int[]) AS s(subject, max, win)
+             LEFT JOIN login_failures f ON f.subject = s.subject AND f.failed_at > now() - make_interval(secs => s.win)
+            GROUP BY s.subject, s.max, s.win`,
+          [limits.map((l) => l.subject), limits.map((l) => l.max), limits.map((l) => l.window)],
+        );
+        const blocked = rows.filter((r) => r.failures >= r.max);
+        if (blocked.length) return { retryAfter: Math.max(1, ...blocked.map((r) => r.retry_after ?? 1)) };
+        const inserted: { id: string }[] = await tx.query(
+          `INSERT INTO login_failures (subject) SELECT unnest($1::varchar[]) RETURNING id`,
+          [limits.map((l) => l.subject)],
+        );
+        return { ids: inserted.map((r) => String(r.id)) };
       });
+    } catch (err) {
+      // Fail closed: a try that cannot be counted is not evaluated.
+      if (!isDatabaseUnavailable(err)) this.logger.error(`cannot count a login try: ${(err as Error)?.message}`);
+      throw cannotCount();
     }
-    return Object.fromEntries(rows.map((r) => [r.subject, r.failures]));
+    if ('retryAfter' in counted) throw tooManyAttempts(counted.retryAfter);
+    return { ids: counted.ids, nameAtIp };
   }
 
-  async recordFailure(subjects: string[]): Promise<void> {
-    await this.db.query(
-      `INSERT INTO login_failures (subject) SELECT unnest($1::varchar[])`,
-      [subjects],
+  /** The password was right: the try is not a failure, and this name's failures from this address go. */
+  async succeeded(attempt: LoginTry): Promise<void> {
+    await this.db.query(`DELETE FROM login_failures WHERE id = ANY($1::bigint[]) OR subject = $2`, [attempt.ids, attempt.nameAtIp]);
+  }
+
+  /** A completed password reset: every login throttle of the account's names is lifted. */
+  async liftAccount(tx: EntityManager, account: { username: string; emails?: { email: string }[] }): Promise<void> {
+    const names = this.keys.ofAccount(account).map((key) => LoginThrottle.nameSubject(key));
+    await tx.query(
+      `DELETE FROM login_failures WHERE subject = ANY($1::varchar[]) OR split_part(subject, '@', 1) = ANY($1::varchar[])`,
+      [names],
     );
   }
 
-  async clear(subject: string): Promise<void> {
-    await this.db.query(`DELETE FROM login_failures WHERE subject = $1`, [subject]);
-  }
-
-  /** Drops failures that have aged out of the window. */
+  /** Drops failures that have aged out of every window. */
   async prune(): Promise<void> {
+    const { windowSeconds, accountWindowSeconds } = this.config.login;
     await this.db.query(
       `DELETE FROM login_failures WHERE failed_at < now() - make_interval(secs => $1::int)`,
-      [this.config.login.windowSeconds],
+      [Math.max(windowSeconds, accountWindowSeconds)],
     );
   }
 }

@@ -25,7 +25,14 @@ export class AppConfig {
   readonly logLevel: string;
   readonly jwt: { secret: string; ttlSeconds: number; issuer: string; audience: string };
   readonly bcryptCost: number;
-  readonly login: { maxFailures: number; maxFailuresPerIp: number; windowSeconds: number };
+  readonly login: {
+    maxFailures: number;
+    maxFailuresPerIp: number;
+    windowSeconds: number;
+    /** Failures per account name from every client IP within `accountWindowSeconds`. */
+    maxAccountFailures: number;
+    accountWindowSeconds: number;
+  };
   /** Per-client-IP request limits (requests per minute); `perMinute` 0 = off. */
   readonly rateLimit: { perMinute: number; strictPerMinute: number };
   /** Shared state for replicas; undefined = PostgreSQL or memory. */
@@ -41,6 +48,9 @@ export class AppConfig {
     maxAttempts: number;
     sendLimit: number;
     sendWindowSeconds: number;
+    /** Wrong codes per account across all its requests within `codeFailureWindowSeconds`. */
+    maxCodeFailures: number;
+    codeFailureWindowSeconds: number;
     hideUnknownAccounts: boolean;
     linkUrl: string;
   };
@@ -81,6 +91,8 @@ export class AppConfig {
       maxFailures: env.LOGIN_MAX_FAILURES,
       maxFailuresPerIp: env.LOGIN_MAX_FAILURES_PER_IP,
       windowSeconds: env.LOGIN_FAILURE_WINDOW_SECONDS,
+      maxAccountFailures: env.LOGIN_MAX_ACCOUNT_FAILURES,
+      accountWindowSeconds: env.LOGIN_ACCOUNT_WINDOW_SECONDS,
     };
     this.rateLimit = {
       perMinute: env.RATE_LIMIT_PER_MINUTE,
@@ -100,6 +112,8 @@ export class AppConfig {
       maxAttempts: env.RESET_MAX_ATTEMPTS,
       sendLimit: env.RESET_SEND_LIMIT,
       sendWindowSeconds: env.RESET_SEND_WINDOW_SECONDS,
+      maxCodeFailures: env.RESET_MAX_CODE_FAILURES,
+      codeFailureWindowSeconds: env.RESET_CODE_FAILURE_WINDOW_SECONDS,
       hideUnknownAccounts: env.RESET_HIDE_UNKNOWN_ACCOUNTS,
       linkUrl: env.RESET_LINK_URL ?? `${this.publicUrl}/reset-password`,
     };

@@ -145,6 +145,13 @@ export class EnvironmentVariables {
   @IsInt() @Min(1) @Max(86400 * 7)
   RESET_SEND_WINDOW_SECONDS: number = 3600;
 
+  /** Wrong codes per account across all its requests within the window, before codes are refused. */
+  @IsInt() @Min(1) @Max(100000)
+  RESET_MAX_CODE_FAILURES: number = 100;
+
+  @IsInt() @Min(60) @Max(86400 * 365)
+  RESET_CODE_FAILURE_WINDOW_SECONDS: number = 86400 * 30;
+
   @Transform(toBool) @IsBoolean()
   RESET_HIDE_UNKNOWN_ACCOUNTS: boolean = false;
 
@@ -184,6 +191,13 @@ export class EnvironmentVariables {
 
   @IsInt() @Min(1) @Max(86400)
   LOGIN_FAILURE_WINDOW_SECONDS: number = 900;
+
+  /** Failed logins per account name from all client IPs within the longer window (distributed guessing). */
+  @IsInt() @Min(1) @Max(1_000_000)
+  LOGIN_MAX_ACCOUNT_FAILURES: number = 100;
+
+  @IsInt() @Min(60) @Max(86400 * 30)
+  LOGIN_ACCOUNT_WINDOW_SECONDS: number = 86400;
 
   // Production and mesh
   /** Requests per minute per client IP on every public route; 0 turns per-IP limiting off. */

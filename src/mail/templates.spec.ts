@@ -25,4 +25,13 @@ describe('renderMail', () => {
   it('fails loudly on a missing parameter rather than sending a broken mail', () => {
     expect(() => renderMail('reset-code', 'en', { username: 'x' })).toThrow();
   });
+
+  it('renders the code-guessing alert in English and German from { username, attemptedAt }', () => {
+    const en = renderMail('code-guessing-alert', 'en', { username: 'eve', attemptedAt: '2026-01-01 10:00' });
+    expect(en.subject).toBe('Someone is trying to reset your password');
+    expect(en.text).toContain('Hello eve,');
+    expect(en.text).toContain('2026-01-01 10:00 UTC');
+    expect(renderMail('code-guessing-alert', 'de', { username: 'eve', attemptedAt: 'x' }).subject).toBe('Jemand versucht, Ihr Passwort zurückzusetzen');
+    expect(() => renderMail('code-guessing-alert', 'en', { username: 'eve' })).toThrow();
+  });
 });

@@ -1,7 +1,7 @@
 import Handlebars from 'handlebars';
 import type { Locale } from './locale.js';
 
-export type TemplateName = 'reset-code' | 'password-changed';
+export type TemplateName = 'reset-code' | 'password-changed' | 'code-guessing-alert';
 
 export interface RenderedMail {
   subject: string;
@@ -58,6 +58,21 @@ If this was not you, reset your password right away and contact support.
 <p>the password of your account was changed at {{changedAt}} UTC.</p>
 <p>If this was not you, reset your password right away and contact support.</p>`),
     },
+    'code-guessing-alert': {
+      subject: 'Someone is trying to reset your password',
+      text: `Hello {{username}},
+
+someone has entered many wrong verification codes for your account, most recently at {{attemptedAt}} UTC.
+Codes for your account are refused for now; your password has not been changed.
+If this was you, use the link from a new reset email instead of the code.
+If it was not you, nothing needs to be done, but consider choosing a stronger password.
+`,
+      html: layout(`<p>Hello {{username}},</p>
+<p>someone has entered many wrong verification codes for your account, most recently at {{attemptedAt}} UTC.</p>
+<p>Codes for your account are refused for now; your password has not been changed.</p>
+<p>If this was you, use the link from a new reset email instead of the code.
+If it was not you, nothing needs to be done, but consider choosing a stronger password.</p>`),
+    },
   },
   de: {
     'reset-code': {
@@ -92,6 +107,21 @@ Wenn Sie das nicht waren, setzen Sie Ihr Passwort sofort zurück und wenden Sie 
       html: layout(`<p>Hallo {{username}},</p>
 <p>das Passwort Ihres Kontos wurde am {{changedAt}} UTC geändert.</p>
 <p>Wenn Sie das nicht waren, setzen Sie Ihr Passwort sofort zurück und wenden Sie sich an den Support.</p>`),
+    },
+    'code-guessing-alert': {
+      subject: 'Jemand versucht, Ihr Passwort zurückzusetzen',
+      text: `Hallo {{username}},
+
+für Ihr Konto wurden viele falsche Bestätigungscodes eingegeben, zuletzt am {{attemptedAt}} UTC.
+Codes für Ihr Konto werden vorerst abgelehnt; Ihr Passwort wurde nicht geändert.
+Wenn Sie das waren, verwenden Sie statt des Codes den Link aus einer neuen Rücksetz-E-Mail.
+Wenn nicht, müssen Sie nichts tun, sollten aber ein stärkeres Passwort in Betracht ziehen.
+`,
+      html: layout(`<p>Hallo {{username}},</p>
+<p>für Ihr Konto wurden viele falsche Bestätigungscodes eingegeben, zuletzt am {{attemptedAt}} UTC.</p>
+<p>Codes für Ihr Konto werden vorerst abgelehnt; Ihr Passwort wurde nicht geändert.</p>
+<p>Wenn Sie das waren, verwenden Sie statt des Codes den Link aus einer neuen Rücksetz-E-Mail.
+Wenn nicht, müssen Sie nichts tun, sollten aber ein stärkeres Passwort in Betracht ziehen.</p>`),
     },
   },
 };

@@ -183,7 +183,7 @@ export class ResetPasswordPagesController {
       });
     }
     try {
-      await this.reset.requestReset({ email }, locale);
+      await this.reset.requestReset({ email }, locale, { conceal: true });
     } catch (err) {
       if (err instanceof ResetError && (err.code === 'unknown_account' || err.code === 'no_email_addresses')) {
         // Answered like a known account.

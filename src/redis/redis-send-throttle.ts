@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
-import { PostgresSendThrottle, SendThrottle, tooManyRequests } from '../reset/send-throttle.js';
+import { PostgresSendThrottle, SendThrottle } from '../reset/send-throttle.js';
 import { RedisConnection } from './redis.module.js';
 
 /**
@@ -31,7 +31,7 @@ return {1, 0}
 export const SEND_THROTTLE_KEY_PREFIX = 'reset:send:';
 
 /**
- * The per-account send throttle (RESET_SEND_LIMIT per RESET_SEND_WINDOW_SECONDS) in Redis,
+ * The send throttle (RESET_SEND_LIMIT per RESET_SEND_WINDOW_SECONDS) in Redis,
  * shared by every replica. If Redis cannot answer, the PostgreSQL throttle takes over for that
  * request, so the limit never lapses; it counts on its own until Redis is back.
  */
@@ -47,7 +47,7 @@ export class RedisSendThrottle extends SendThrottle {
     super();
   }
 
-  async consume(tx: EntityManager, subject: string): Promise<void> {
+  async take(tx: EntityManager, subject: string): Promise<number | null> {
     const { sendLimit, sendWindowSeconds } = this.config.reset;
     let result: [number, number];
     try {
@@ -64,10 +64,10 @@ export class RedisSendThrottle extends SendThrottle {
         this.lastWarning = Date.now();
         this.logger.warn(`Redis unavailable for the send throttle, using PostgreSQL: ${(err as Error).message}`);
       }
-      return this.fallback.consume(tx, subject);
+      return this.fallback.take(tx, subject);
     }
     const [allowed, retryAfterMs] = result;
-    if (allowed !== 1) throw tooManyRequests(retryAfterMs / 1000);
+    return allowed === 1 ? null : retryAfterMs / 1000;
   }
 }
 

@@ -54,13 +54,12 @@ export class PasswordChangeService {
     const email = normalizeEmail(change.email);
     if (!user.emails.some((e) => e.email === email)) throw new ResetError('email_mismatch');
 
-    const subjects = [LoginThrottle.ipKey(change.clientIp), LoginThrottle.accountKey(user.id)];
-    await this.loginThrottle.assertAllowed(subjects);
+    // Counted like a login by the account's username.
+    const attempt = await this.loginThrottle.reserve(user.username, change.clientIp);
     if (!(await hashing(() => this.auth.passwordMatches(user, change.currentPassword)))) {
-      await this.loginThrottle.recordFailure(subjects);
       throw new ResetError('current_password_incorrect');
     }
-    await this.loginThrottle.clear(LoginThrottle.accountKey(user.id));
+    await this.loginThrottle.succeeded(attempt);
 
     if (change.confirmPassword !== undefined && change.confirmPassword !== change.newPassword) {
       throw new ResetError('password_mismatch');

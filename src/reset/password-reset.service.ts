@@ -1,4 +1,4 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
@@ -10,19 +10,39 @@ import { Metrics } from '../observability/metrics.js';
 import { PasswordHasher } from '../password/password-hasher.js';
 import { PasswordPolicy } from '../password/password-policy.js';
 import { User } from '../users/user.entity.js';
-import { UsersService, normalizeEmail } from '../users/users.service.js';
+import { LoginThrottle } from '../auth/login-throttle.js';
+import { UsersService } from '../users/users.service.js';
+import { CodeGuard } from './code-guard.js';
 import { DurationSampler } from './duration-sampler.js';
 import { ResetError } from './reset-errors.js';
+import { HiddenRequest, HiddenRequests } from './hidden-requests.js';
+import { IdentifierKeys } from './identifiers.js';
 import { hashing, TranslatesResetFailures } from './reset-failures.js';
 import { ResetRequest, ResetRequests } from './reset-requests.js';
 import { ResetSecrets } from './reset-secrets.js';
-import { SendThrottle } from './send-throttle.js';
+import { SendThrottle, tooManyRequests } from './send-throttle.js';
 
 /**
  * How a contract names the account: seed 002 by username, the others by email, and the code
  * page by either (`login`: an email address when one matches, else a username).
  */
 export type AccountRef = { username: string } | { email: string } | { login: string };
+
+export interface RequestResetOptions {
+  /**
+   * Answer this request as RESET_HIDE_UNKNOWN_ACCOUNTS would, whatever the setting: for a
+   * caller that promises the same answer for every address (the hosted request page).
+   */
+  conceal?: boolean;
+}
+
+/** Whom a code try is about: a real request of an account, or a hidden name's stand-in. */
+type CodeTarget =
+  | { kind: 'account'; user: User; request: ResetRequest | null }
+  | { kind: 'hidden'; subject: string; request: HiddenRequest | null };
+
+/** Thrown inside a try's transaction to roll it back when the try could not be counted. */
+const NOT_COUNTED = Symbol('not counted');
 
 const utc = (date: Date) => date.toISOString().slice(0, 16).replace('T', ' ');
 
@@ -33,8 +53,11 @@ const utc = (date: Date) => date.toISOString().slice(0, 16).replace('T', ' ');
  */
 @Injectable()
 export class PasswordResetService {
-  /** How long issuing a real request took lately (see spendThrottleOnly). */
+  /** How long issuing a real request took lately (see answerHidden). */
   private readonly issueDurations = new DurationSampler();
+  private readonly keys: IdentifierKeys;
+  /** What a hidden name's code is compared with: no code matches it. */
+  private readonly neverMatches = randomBytes(32);
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -48,22 +71,41 @@ export class PasswordResetService {
     private readonly policy: PasswordPolicy,
     private readonly config: AppConfig,
     private readonly metrics: Metrics,
-  ) {}
+    private readonly codeGuard: CodeGuard,
+    private readonly hidden: HiddenRequests,
+    private readonly loginThrottle: LoginThrottle,
+  ) {
+    this.keys = new IdentifierKeys(config.reset.secret);
+  }
 
   /**
    * Issues a new request (superseding older ones) and queues one email per address of the
-   * account. With RESET_HIDE_UNKNOWN_ACCOUNTS, an unknown account or one without addresses
-   * is answered like any other: same work on the throttle, the same time, no email.
+   * account.
+   *
+   * Budgets (RESET_SEND_LIMIT per RESET_SEND_WINDOW_SECONDS each): one per name as typed, for
+   * every name whether or not it has an account (429 when spent); one per account; one per
+   * delivery mailbox. In the default mode a spent account budget answers 429 too. When hiding
+   * accounts (RESET_HIDE_UNKNOWN_ACCOUNTS, or `conceal`) only the per-name budget is ever
+   * answered: a spent account or mailbox budget issues the request but sends no email, so no
+   * sequence of requests through several names of one account answers differently from names
+   * without an account. There, an unknown name (or an account without an address) gets a
+   * stand-in request (HiddenRequests), the same time (a drawn recent real duration), and no
+   * email; and the mail worker is not woken by the request (it finds the mail at its next poll),
+   * so the work it does after a real request does not slow the requests that follow.
    */
-  async requestReset(ref: AccountRef, locale: Locale): Promise<void> {
+  async requestReset(ref: AccountRef, locale: Locale, options: RequestResetOptions = {}): Promise<void> {
     const startedAt = performance.now();
+    const hiding = this.config.reset.hideUnknownAccounts || options.conceal === true;
+    const name = this.keys.of(this.refName(ref));
     const user = await this.findAccount(ref);
     const deliverable = user && user.emails.length > 0;
     if (!deliverable) {
-      const outcome = user ? 'no_email_addresses' : 'unknown_account';
-      this.metrics.resetRequests.inc({ outcome });
-      if (this.config.reset.hideUnknownAccounts) return this.spendThrottleOnly(ref, startedAt);
-      throw new ResetError(outcome);
+      if (!hiding) {
+        const outcome = user ? 'no_email_addresses' : 'unknown_account';
+        this.metrics.resetRequests.inc({ outcome });
+        throw new ResetError(outcome);
+      }
+      return this.answerHidden(name, startedAt);
     }
     const id = randomUUID();
     const { code, token, codeHash, tokenHash } = this.secrets.issue(id);
@@ -71,13 +113,21 @@ export class PasswordResetService {
     const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
     const link = `${linkUrl}${linkUrl.includes('?') ? '&' : '?'}token=${token}`;
     await this.db.transaction(async (tx) => {
-      await this.throttle.consume(tx, `account:${user.id}`);
+      await this.throttle.consume(tx, `name:${name}`);
+      const accountWait = await this.throttle.take(tx, `account:${user.id}`);
+      if (accountWait !== null && !hiding) throw tooManyRequests(accountWait);
+      const recipients = [];
+      if (accountWait === null) {
+        for (const e of user.emails) {
+          if ((await this.throttle.take(tx, `mailbox:${this.keys.of(e.email)}`)) === null) recipients.push(e.email);
+        }
+      }
       await this.requests.supersedeOutstanding(tx, user.id);
       await this.requests.insert(tx, { id, userId: user.id, codeHash, tokenHash, locale, ttlSeconds });
       await this.outbox.enqueue(
         tx,
-        user.emails.map((e) => ({
-          to: e.email,
+        recipients.map((to) => ({
+          to,
           template: 'reset-code' as const,
           locale,
           params: { username: user.username, code, link, ttlMinutes: Math.round(ttlSeconds / 60), expiresAt: utc(expiresAt) },
@@ -85,14 +135,14 @@ export class PasswordResetService {
       );
     });
     this.issueDurations.record(performance.now() - startedAt);
-    this.metrics.resetRequests.inc({ outcome: 'issued' });
-    this.worker.wake();
+    // Hiding accounts: one outcome for every accepted request, known or not.
+    this.metrics.resetRequests.inc({ outcome: hiding ? 'accepted' : 'issued' });
+    if (!hiding) this.worker.wake();
   }
 
-  /** Checks a code without using it. A wrong code counts toward the request's cap. */
+  /** Checks a code without using it. Every try counts toward the request's cap (see verifyCode). */
   async checkCode(ref: AccountRef, code: string): Promise<void> {
-    const user = await this.requireAccount(ref);
-    await this.verifyCode(await this.requests.latestFor(user.id), code);
+    await this.verifyCode(await this.codeTarget(ref), code);
   }
 
   /**
@@ -101,14 +151,15 @@ export class PasswordResetService {
    */
   @TranslatesResetFailures()
   async resetWithCode(ref: AccountRef, code: string, newPassword: string, confirmPassword?: string): Promise<void> {
-    const user = await this.requireAccount(ref);
-    const request = await this.requests.latestFor(user.id);
-    await this.verifyCode(request, code);
+    const target = await this.codeTarget(ref);
+    await this.verifyCode(target, code);
+    // verifyCode only returns for a real request's right code.
+    const { user, request } = target as Extract<CodeTarget, { kind: 'account' }>;
     if (confirmPassword !== undefined && confirmPassword !== newPassword) throw new ResetError('password_mismatch');
     this.policy.assert(newPassword);
     const hash = await hashing(() => this.hasher.hash(newPassword));
     const consumed = await this.db.transaction(async (tx) => {
-      if (!(await this.requests.consume(tx, request!.id, this.config.reset.maxAttempts))) return false;
+      if (!(await this.requests.consume(tx, request!.id))) return false;
       await this.completeReset(tx, user, hash, request!.locale);
       return true;
     });
@@ -132,7 +183,7 @@ export class PasswordResetService {
     this.policy.assert(newPassword);
     const hash = await hashing(() => this.hasher.hash(newPassword));
     const consumed = await this.db.transaction(async (tx) => {
-      if (!(await this.requests.consume(tx, request.id, null))) return false;
+      if (!(await this.requests.consume(tx, request.id))) return false;
       await this.completeReset(tx, user, hash, request.locale);
       return true;
     });
@@ -160,13 +211,17 @@ export class PasswordResetService {
 
   /**
    * What every password change shares: the new hash, a bumped token version (every access
-   * token issued before dies), no outstanding reset secrets, and a notice to every address.
+   * token issued before dies), no outstanding reset secrets, the code ceiling and every login
+   * throttle of the account lifted, and a notice to every address.
    * Returns the new token version.
    */
   async completeReset(tx: EntityManager, user: User, passwordHash: string, locale: string): Promise<number> {
     const version = await this.users.setPasswordHash(tx, user.id, passwordHash);
     if (version === null) throw new ResetError('account_deleted');
     await this.requests.supersedeOutstanding(tx, user.id);
+    // The owner is back in control: no code ceiling and no login throttle hold the account.
+    await this.codeGuard.clear(tx, `account:${user.id}`);
+    await this.loginThrottle.liftAccount(tx, user);
     await this.outbox.enqueue(
       tx,
       user.emails.map((e) => ({
@@ -197,18 +252,77 @@ export class PasswordResetService {
     return 'username' in ref ? this.users.findByUsername(ref.username) : this.users.findByEmail(ref.email);
   }
 
-  private async requireAccount(ref: AccountRef): Promise<User> {
-    const user = await this.findAccount(ref);
-    if (!user) throw new ResetError('unknown_account');
-    return user;
+  /** The name a reference carries, as typed. */
+  private refName(ref: AccountRef): string {
+    return 'email' in ref ? ref.email : 'username' in ref ? ref.username : ref.login;
   }
 
-  private async verifyCode(request: ResetRequest | null, code: string): Promise<void> {
+  /**
+   * Whom a code try is about. Without an account that has an address: a 404 unknown_account
+   * in the default mode (as the contracts document), the name's stand-in request when hiding.
+   */
+  private async codeTarget(ref: AccountRef): Promise<CodeTarget> {
+    const user = await this.findAccount(ref);
+    if (user && (user.emails.length > 0 || !this.config.reset.hideUnknownAccounts)) {
+      return { kind: 'account', user, request: await this.requests.latestFor(user.id) };
+    }
+    if (!this.config.reset.hideUnknownAccounts) throw new ResetError('unknown_account');
+    const subject = this.keys.of(this.refName(ref));
+    return { kind: 'hidden', subject, request: await this.hidden.find(subject) };
+  }
+
+  /**
+   * One code try. It is counted before the code is compared, in one transaction: a slot under
+   * the account's ceiling of wrong codes (RESET_MAX_CODE_FAILURES), and a try of the request
+   * (RESET_MAX_ATTEMPTS). Of any number of concurrent tries at most RESET_MAX_ATTEMPTS are
+   * compared; the rest answer rate_limit_exceeded. Right tries count toward the cap too (the
+   * cap is "12 tries"); a right code gives its ceiling slot back. Returns only for a right code.
+   */
+  private async verifyCode(target: CodeTarget, code: string): Promise<void> {
+    const request = target.request;
     const state = this.codeStateError(request);
     if (state) throw this.failed(state);
-    if (this.secrets.codeMatches(request!.id, code, request!.codeHash)) return;
-    const counted = await this.requests.countWrongAttempt(request!.id, this.config.reset.maxAttempts);
-    throw this.failed(new ResetError(counted === null ? 'rate_limit_exceeded' : 'code_incorrect'));
+    const { maxAttempts } = this.config.reset;
+    const ceilingSubject = target.kind === 'account' ? `account:${target.user.id}` : `hidden:${target.subject}`;
+    const counted = await this.db.transaction(async (tx) => {
+      const slot = await this.codeGuard.reserve(tx, ceilingSubject);
+      if (slot === null) return { refused: 'ceiling' as const };
+      const tries = target.kind === 'account'
+        ? await this.requests.countTry(tx, (request as ResetRequest).id, maxAttempts)
+        : await this.hidden.countTry(tx, target.subject, maxAttempts);
+      // Not counted: the transaction rolls back, the slot with it.
+      if (tries === null) throw NOT_COUNTED;
+      let alerted = false;
+      if (slot.reachedCeiling && (await this.codeGuard.firstAlert(tx, ceilingSubject)) && target.kind === 'account') {
+        await this.outbox.enqueue(
+          tx,
+          target.user.emails.map((e) => ({
+            to: e.email,
+            template: 'code-guessing-alert' as const,
+            locale: (request as ResetRequest).locale as Locale,
+            params: { username: target.user.username, attemptedAt: utc(new Date()) },
+          })),
+        );
+        alerted = target.user.emails.length > 0;
+      }
+      return { slot, alerted };
+    }).catch((err: unknown) => {
+      if (err === NOT_COUNTED) return { refused: 'cap' as const };
+      throw err;
+    });
+    if ('refused' in counted) {
+      // The cap was reached by a concurrent try, or the request stopped being usable meanwhile.
+      const now = counted.refused === 'cap'
+        ? this.codeStateError(target.kind === 'account' ? await this.requests.byId((request as ResetRequest).id) : await this.hidden.find(target.subject))
+        : null;
+      throw this.failed(now ?? new ResetError('rate_limit_exceeded'));
+    }
+    if (counted.alerted && !this.config.reset.hideUnknownAccounts) this.worker.wake();
+    const matches = target.kind === 'account'
+      ? this.secrets.codeMatches((request as ResetRequest).id, code, (request as ResetRequest).codeHash)
+      : this.secrets.codeMatches(randomUUID(), code, this.neverMatches);
+    if (matches) return this.codeGuard.release(counted.slot.id);
+    throw this.failed(new ResetError('code_incorrect'));
   }
 
   private failed(error: ResetError): ResetError {
@@ -217,18 +331,24 @@ export class PasswordResetService {
   }
 
   /** Why a code request cannot be used (null when it can). */
-  private codeStateError(request: ResetRequest | null): ResetError | null {
-    if (!request || request.usedAt || request.supersededAt) return new ResetError('no_reset_requested');
+  private codeStateError(request: ResetRequest | HiddenRequest | null): ResetError | null {
+    if (!request || ('usedAt' in request && (request.usedAt || request.supersededAt))) return new ResetError('no_reset_requested');
     if (request.attempts >= this.config.reset.maxAttempts) return new ResetError('rate_limit_exceeded');
     if (request.expired) return new ResetError('code_expired');
     return null;
   }
 
-  /** The hidden-account path: the same throttle bookkeeping a real request does, and nothing else. */
-  private async spendThrottleOnly(ref: AccountRef, startedAt: number): Promise<void> {
-    const identifier = 'email' in ref ? normalizeEmail(ref.email) : ('username' in ref ? ref.username : ref.login).toLowerCase();
-    const subject = `unknown:${createHmac('sha256', this.config.reset.secret).update(identifier).digest('base64url')}`;
-    await this.db.transaction((tx) => this.throttle.consume(tx, subject));
+  /**
+   * Hiding accounts, for a name without a deliverable account: the per-name budget a real
+   * request spends, a fresh stand-in request for the code routes, no email, and the time a
+   * real request takes.
+   */
+  private async answerHidden(name: string, startedAt: number): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await this.throttle.consume(tx, `name:${name}`);
+      await this.hidden.renew(tx, name, this.config.reset.ttlSeconds);
+    });
+    this.metrics.resetRequests.inc({ outcome: 'accepted' });
     // Writing no request and no mail is faster than the real path: take as long as it does.
     await this.issueDurations.padSince(startedAt);
   }

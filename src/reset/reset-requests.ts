@@ -74,13 +74,14 @@ export class ResetRequests {
   }
 
   /**
-   * Counts one wrong code, unless the cap was reached (by this or any concurrent try).
-   * Returns the new count, or null when nothing was counted.
+   * Counts one try, before its code is compared, unless the cap was reached (by this or any
+   * concurrent try) or the request is no longer live. Returns the new count, or null when
+   * nothing was counted: of any number of concurrent tries, at most `maxAttempts` get a count.
    */
-  async countWrongAttempt(id: string, maxAttempts: number): Promise<number | null> {
-    const rows = returnedRows(await this.db.query(
+  async countTry(tx: EntityManager, id: string, maxAttempts: number): Promise<number | null> {
+    const rows = returnedRows(await tx.query(
       `UPDATE reset_requests SET attempts = attempts + 1
-        WHERE id = $1 AND attempts < $2 AND used_at IS NULL AND superseded_at IS NULL
+        WHERE id = $1 AND attempts < $2 AND used_at IS NULL AND superseded_at IS NULL AND expires_at > now()
         RETURNING attempts`,
       [id, maxAttempts],
     ));
@@ -89,15 +90,15 @@ export class ResetRequests {
 
   /**
    * Marks the request used if it is still live. Exactly one of any number of concurrent
-   * callers gets the row back; the rest get null.
+   * callers gets the row back; the rest get null. (A code's try was counted by countTry
+   * before its comparison, so no cap applies here.)
    */
-  async consume(tx: EntityManager, id: string, maxAttempts: number | null): Promise<{ userId: string | null } | null> {
+  async consume(tx: EntityManager, id: string): Promise<{ userId: string | null } | null> {
     const rows = returnedRows(await tx.query(
       `UPDATE reset_requests SET used_at = now()
         WHERE id = $1 AND used_at IS NULL AND superseded_at IS NULL AND expires_at > now()
-          AND ($2::int IS NULL OR attempts < $2::int)
         RETURNING user_id`,
-      [id, maxAttempts],
+      [id],
     ));
     return rows[0] ? { userId: rows[0].user_id } : null;
   }

@@ -3,6 +3,8 @@ import { AuthModule } from '../auth/auth.module.js';
 import { MailModule } from '../mail/mail.module.js';
 import { PasswordChangeService } from './password-change.service.js';
 import { PasswordResetService } from './password-reset.service.js';
+import { CodeGuard } from './code-guard.js';
+import { HiddenRequests } from './hidden-requests.js';
 import { ResetRequests } from './reset-requests.js';
 import { ResetSecrets } from './reset-secrets.js';
 import { PostgresSendThrottle, SendThrottle } from './send-throttle.js';
@@ -21,6 +23,8 @@ export class ResetModule {
         PasswordResetService,
         PasswordChangeService,
         ResetRequests,
+        CodeGuard,
+        HiddenRequests,
         ResetSecrets,
         PostgresSendThrottle,
         // In Redis when REDIS_URL is set (shared by replicas), else in PostgreSQL.
