@@ -11,8 +11,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  // Configuration errors carry a message naming the variable; print it without a stack.
+  // Configuration errors carry a message naming the variable; other start-up failures are in
+  // the log with their stack already. Either way one plain line on stderr, at any LOG_LEVEL.
   const message = err instanceof Error ? err.message : String(err);
-  console.error(message.startsWith('Invalid configuration') ? message : err);
+  console.error(message.startsWith('Invalid configuration') ? message : `Start-up failed: ${message}`);
   process.exit(1);
 });

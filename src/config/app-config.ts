@@ -55,7 +55,7 @@ export class AppConfig {
     this.dataDir = resolve(env.DATA_DIR);
     this.publicUrl = env.PUBLIC_URL.replace(/\/+$/, '');
     this.logLevel = env.LOG_LEVEL;
-    this.logFormat = this.production ? 'json' : (env.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json'));
+    this.logFormat = logFormat(env);
     this.passwordPolicy = env.PASSWORD_POLICY;
     this.database = !env.DATABASE_URL
       ? { kind: 'pglite', dataDir: join(this.dataDir, 'pgdata') }
@@ -108,6 +108,12 @@ export class AppConfig {
       defaultLocale: env.DEFAULT_LOCALE,
     };
   }
+}
+
+/** LOG_FORMAT: production always logs JSON; elsewhere unset means pretty when stdout is a terminal. */
+export function logFormat(env: Env, stdoutIsTerminal = process.stdout.isTTY === true): 'json' | 'pretty' {
+  if (env.NODE_ENV === NodeEnv.Production) return 'json';
+  return env.LOG_FORMAT ?? (stdoutIsTerminal ? 'pretty' : 'json');
 }
 
 /** Development-only secrets, generated once and kept in DATA_DIR so tokens survive restarts. */
