@@ -1,6 +1,7 @@
 import { bootLogger, createApp } from './app.js';
 import { AppConfig } from './config/app-config.js';
 import { parseEnv, readProcessEnv } from './config/env.js';
+import { whereToGo } from './start-message.js';
 
 async function main(): Promise<void> {
   parseEnv(readProcessEnv()); // fail fast, with a message naming the variable
@@ -8,6 +9,7 @@ async function main(): Promise<void> {
   const config = app.get(AppConfig);
   await app.listen({ port: config.port, host: '0.0.0.0' });
   bootLogger.log(`listening on :${config.port} (${config.database.kind})`);
+  for (const line of whereToGo(config)) bootLogger.log(line);
 }
 
 main().catch((err: unknown) => {
