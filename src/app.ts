@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
+import { Logger, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
@@ -35,8 +35,8 @@ export const BODY_LIMIT_BYTES = 16 * 1024;
 export async function createApp(
   env: Record<string, string | undefined> = {},
   options: {
-    /** Nest's console logger at these levels instead of the JSON (pino) logger; tests use this. */
-    logger?: false | ('error' | 'warn' | 'log' | 'debug' | 'verbose' | 'fatal')[];
+    /** Nest's console logger at these levels, or a logger of the caller's, instead of the JSON (pino) logger; tests use this. */
+    logger?: false | ('error' | 'warn' | 'log' | 'debug' | 'verbose' | 'fatal')[] | LoggerService;
     /** Where the JSON logs go (stdout when unset). */
     logDestination?: DestinationStream;
   } = {},
