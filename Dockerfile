@@ -4,7 +4,8 @@
 #   docker build -t password-reset-service .
 # CI proves these steps without a Docker engine: test/prod-smoke.mjs builds, installs the
 # production dependencies the same way into an empty directory and runs dist/main.js there.
-ARG NODE_IMAGE=node:20-slim
+# node:26 is the active Node.js LTS line (24 is in maintenance; 20 reached its end of life).
+ARG NODE_IMAGE=node:26-slim
 
 # ---- build ------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS build

@@ -44,7 +44,8 @@ export default async () => {
     leftOut.push(...need.suites);
   }
   return {
-    testEnvironment: 'node',
+    // Node, printing what test applications logged only for failed tests (see the file).
+    testEnvironment: '<rootDir>/test/support/jest/quiet-environment.cjs',
     extensionsToTreatAsEsm: ['.ts'],
     moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
     setupFiles: ['<rootDir>/test/support/jest/esm-preload.mjs'],

@@ -8,8 +8,11 @@
 //
 // Environment: BCRYPT_COST (default 12, the service default), UV_THREADPOOL_SIZE (passed to the
 // service and to the bcrypt measurement alike), BENCH_SECONDS (scales every scenario's duration,
-// default 1), BENCH_OUTPUT (default BENCHMARKS.md; "-" to write nothing), BENCH_LOG_LEVEL
-// (the service's LOG_LEVEL, default info).
+// default 1), BENCH_OUTPUT (the file `--write` rewrites, default BENCHMARKS.md; "-" to write
+// nothing), BENCH_LOG_LEVEL (the service's LOG_LEVEL, default info).
+//
+// It prints the table; only `npm run bench -- --write` also rewrites the block in BENCHMARKS.md,
+// so a run never changes a tracked file unless asked.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,7 +29,8 @@ const MAIN_JS = join(ROOT, 'dist', 'main.js');
 const COST = Number(process.env.BCRYPT_COST || 12);
 const POOL_SIZE = Number(process.env.UV_THREADPOOL_SIZE || 4);
 const SCALE = Number(process.env.BENCH_SECONDS || 1);
-const OUTPUT = process.env.BENCH_OUTPUT ?? join(ROOT, 'BENCHMARKS.md');
+const WRITE = process.argv.slice(2).includes('--write');
+const OUTPUT = WRITE ? (process.env.BENCH_OUTPUT ?? join(ROOT, 'BENCHMARKS.md')) : '-';
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL || 'info';
 const PASSWORD = 'BenchPassword123!';
 const NEW_PASSWORD = 'Bench-NewPassword#2026';
@@ -417,6 +421,8 @@ async function main() {
   if (OUTPUT !== '-') {
     writeReport(OUTPUT, report);
     log(`table written to ${OUTPUT}`);
+  } else {
+    log('BENCHMARKS.md left as it is (npm run bench -- --write rewrites its table)');
   }
 }
 

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
+import { Logger, type LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
@@ -11,13 +11,13 @@ import { requireKnownContentType } from './common/content-type.hook.js';
 import { clientErrorHandler } from './common/client-error.js';
 import { ErrorPresenters } from './common/error-presenters.js';
 import { applyCors, applySecurityHeaders } from './common/security.js';
-import { AppConfig } from './config/app-config.js';
+import { AppConfig, logFormat } from './config/app-config.js';
 import { parseEnv, readProcessEnv } from './config/env.js';
 import { closeConnectionsWhenShuttingDown, drain, GracefulFastifyAdapter } from './health/graceful-shutdown.js';
 import { ShutdownState } from './health/shutdown-state.js';
 import { installHttpObservability } from './observability/http-observability.js';
 import { Metrics } from './observability/metrics.js';
-import { requestId } from './observability/logging.module.js';
+import { PinoStartupLogger, prettyDestination, requestId } from './observability/logging.module.js';
 
 /**
  * Fastify's trust function for `hops` proxies in front: the socket peer and the next hops - 1
@@ -35,8 +35,8 @@ export const BODY_LIMIT_BYTES = 16 * 1024;
 export async function createApp(
   env: Record<string, string | undefined> = {},
   options: {
-    /** Nest's console logger at these levels instead of the JSON (pino) logger; tests use this. */
-    logger?: false | ('error' | 'warn' | 'log' | 'debug' | 'verbose' | 'fatal')[];
+    /** Nest's console logger at these levels, or a logger of the caller's, instead of the JSON (pino) logger; tests use this. */
+    logger?: false | ('error' | 'warn' | 'log' | 'debug' | 'verbose' | 'fatal')[] | LoggerService;
     /** Where the JSON logs go (stdout when unset). */
     logDestination?: DestinationStream;
   } = {},
@@ -44,7 +44,8 @@ export async function createApp(
   // TRUST_PROXY is a Fastify constructor option, needed before the module graph exists. `true`
   // trusts one hop: the client is the last X-Forwarded-For address, the one the proxy in front
   // appended, so an address a client forges at the start of the header is never used.
-  const { TRUST_PROXY } = parseEnv({ ...readProcessEnv(), ...env });
+  const parsed = parseEnv({ ...readProcessEnv(), ...env });
+  const { TRUST_PROXY } = parsed;
   // Requests Node's HTTP parser refuses get a JSON error in their contract's shape too.
   const presenters: { current?: ErrorPresenters } = {};
   const adapter = new GracefulFastifyAdapter({
@@ -57,10 +58,14 @@ export async function createApp(
     genReqId: requestId,
   });
   const usePino = options.logger === undefined;
+  // One destination and format (LOG_FORMAT) for the start-up and the request logs alike.
+  const logDestination =
+    options.logDestination ?? (usePino && logFormat(parsed) === 'pretty' ? await prettyDestination() : undefined);
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot(env, { logDestination: options.logDestination }),
+    AppModule.forRoot(env, { logDestination }),
     adapter,
-    { bufferLogs: usePino, ...(usePino ? {} : { logger: options.logger }) },
+    // abortOnError false: a start-up failure is logged, then rejects here (main.ts reports it and exits 1).
+    { logger: usePino ? new PinoStartupLogger(parsed.LOG_LEVEL, logDestination) : options.logger, abortOnError: false },
   );
   if (usePino) app.useLogger(app.get(PinoNestLogger));
   presenters.current = app.get(ErrorPresenters);

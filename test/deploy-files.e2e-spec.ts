@@ -12,17 +12,39 @@ import { ROOT } from './support/built-app.js';
  */
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
 
-/** `${NAME:-default}` substitution as docker compose does it, with an empty environment. */
-const composeDefaults = (value: string) => value.replace(/\$\{[A-Z_]+:-([^}]*)\}/g, '$1');
+/**
+ * Variable substitution as docker compose does it from `.env`: `${NAME:-default}`,
+ * `${NAME:?error}` (an error when unset) and `${NAME}`.
+ */
+function composeSubstitute(value: string, dotenv: Record<string, string>): string {
+  return value.replace(/\$\{([A-Z_]+)(?::([-?])([^}]*))?\}/g, (_, name: string, op?: string, arg?: string) => {
+    if (dotenv[name]) return dotenv[name];
+    if (op === '?') throw new Error(`compose: ${arg}`);
+    return op === '-' ? (arg ?? '') : '';
+  });
+}
+
+/** The `.env` the README tells how to generate for docker compose. */
+const GENERATED_DOTENV = {
+  JWT_SECRET: randomBytes(48).toString('base64'),
+  RESET_SECRET: randomBytes(48).toString('base64'),
+  POSTGRES_PASSWORD: randomBytes(32).toString('hex'),
+};
 
 describe('Dockerfile', () => {
   const dockerfile = read('Dockerfile');
   const stages = dockerfile.split(/^FROM /m).slice(1);
   const runtime = stages.at(-1)!;
 
-  it('is multi-stage on a slim Node 20 base', () => {
+  it('is multi-stage on a slim image of a Node.js LTS line that package.json supports', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
-    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:20-slim$/m);
+    const major = Number(/^ARG NODE_IMAGE=node:(\d+)-slim$/m.exec(dockerfile)?.[1]);
+    expect(major % 2).toBe(0); // even lines are the LTS ones
+    expect(major).toBeGreaterThanOrEqual(24);
+    // package.json's engines end in an open range (">=24.15.0") that the image's line is in.
+    const engines = JSON.parse(read('package.json')).engines.node as string;
+    const openFrom = Number(/>=\s*(\d+)\.\d+\.\d+\s*$/.exec(engines)?.[1]);
+    expect(major).toBeGreaterThanOrEqual(openFrom);
     for (const stage of stages) expect(stage).toMatch(/^\$\{NODE_IMAGE\} AS \w+/);
   });
 
@@ -62,7 +84,7 @@ describe('docker-compose.yml', () => {
   const compose = parse(read('docker-compose.yml'));
 
   it('runs the service with postgres, redis and mailpit, waiting for the database', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['app', 'mailpit', 'postgres', 'redis']);
+    expect(Object.keys(compose.services).sort()).toEqual(['app', 'caddy', 'mailpit', 'postgres', 'redis']);
     const app = compose.services.app;
     expect(app.build).toBe('.');
     expect(app.depends_on.postgres.condition).toBe('service_healthy');
@@ -71,22 +93,63 @@ describe('docker-compose.yml', () => {
     expect(compose.services.mailpit.ports).toEqual(expect.arrayContaining(['8025:8025']));
   });
 
-  it('wires the environment so that, with real secrets, production validation passes', () => {
-    const env = Object.fromEntries(
-      Object.entries<string>(compose.services.app.environment).map(([k, v]) => [k, composeDefaults(String(v))]),
+  const appEnv = (dotenv: Record<string, string>) =>
+    Object.fromEntries(
+      Object.entries<string>(compose.services.app.environment).map(([k, v]) => [k, composeSubstitute(String(v), dotenv)]),
     );
+
+  it('wires the environment so that production validation passes, with the generated .env', () => {
+    const env = appEnv(GENERATED_DOTENV);
     expect(env.NODE_ENV).toBe('production');
     expect(new URL(env.DATABASE_URL).host).toBe('postgres:5432');
     expect(env.REDIS_URL).toBe('redis://redis:6379');
     expect(env.SMTP_URL).toBe('smtp://mailpit:1025');
-    const { POSTGRES_USER, POSTGRES_PASSWORD, POSTGRES_DB } = compose.services.postgres.environment;
-    expect(env.DATABASE_URL).toBe(`postgres://${POSTGRES_USER}:${POSTGRES_PASSWORD}@postgres:5432/${POSTGRES_DB}`);
-    // The file's own secret values, if any, are published placeholders that production refuses.
-    const real = { JWT_SECRET: randomBytes(48).toString('base64'), RESET_SECRET: randomBytes(48).toString('base64') };
-    expect(() => parseEnv({ ...env, ...real })).not.toThrow();
-    for (const name of ['JWT_SECRET', 'RESET_SECRET'] as const) {
-      if (env[name]) expect(() => parseEnv({ ...env, ...real, [name]: env[name] })).toThrow(new RegExp(`${name}: is a published example value`));
+    expect(env.JWT_SECRET).toBe(GENERATED_DOTENV.JWT_SECRET);
+    expect(env.RESET_SECRET).toBe(GENERATED_DOTENV.RESET_SECRET);
+    const postgres = Object.fromEntries(
+      Object.entries<string>(compose.services.postgres.environment).map(([k, v]) => [k, composeSubstitute(String(v), GENERATED_DOTENV)]),
+    );
+    expect(env.DATABASE_URL).toBe(`postgres://${postgres.POSTGRES_USER}:${postgres.POSTGRES_PASSWORD}@postgres:5432/${postgres.POSTGRES_DB}`);
+    expect(postgres.POSTGRES_PASSWORD).toBe(GENERATED_DOTENV.POSTGRES_PASSWORD);
+    expect(() => parseEnv(env)).not.toThrow();
+  });
+
+  it('holds no secret itself: without .env it refuses to start, naming the missing variable', () => {
+    const text = read('docker-compose.yml');
+    for (const name of ['JWT_SECRET', 'RESET_SECRET', 'POSTGRES_PASSWORD']) {
+      expect(text).not.toMatch(new RegExp(`\\$\\{${name}:-`));
+      expect(() => appEnv({ ...GENERATED_DOTENV, [name]: '' })).toThrow(new RegExp(`set ${name} in \\.env`));
     }
+    expect(compose.services.app.environment.JWT_SECRET).toMatch(/^\$\{JWT_SECRET:\?[^}]+\}$/);
+    expect(compose.services.app.environment.RESET_SECRET).toMatch(/^\$\{RESET_SECRET:\?[^}]+\}$/);
+    expect(compose.services.postgres.environment.POSTGRES_PASSWORD).toMatch(/^\$\{POSTGRES_PASSWORD:\?[^}]+\}$/);
+  });
+
+  it('serves PUBLIC_URL over TLS: Caddy on that address, proxying to the service, which trusts it as the one proxy', () => {
+    const env = appEnv(GENERATED_DOTENV);
+    const publicUrl = new URL(env.PUBLIC_URL);
+    expect(publicUrl.protocol).toBe('https:');
+    const caddy = compose.services.caddy;
+    const command: string[] = caddy.command;
+    expect(command.slice(0, 2)).toEqual(['caddy', 'reverse-proxy']);
+    expect(command[command.indexOf('--from') + 1]).toBe(publicUrl.origin);
+    expect(command[command.indexOf('--to') + 1]).toBe(`app:${env.PORT}`);
+    expect(command).toContain('--internal-certs');
+    expect(caddy.ports).toEqual([`${publicUrl.port}:${publicUrl.port}`]);
+    // A *.localhost name resolves to the loopback address without any setup.
+    expect(publicUrl.hostname).toMatch(/\.localhost$/);
+    // Only Caddy reaches the service, so its X-Forwarded-For can be trusted.
+    expect(compose.services.app.ports).toBeUndefined();
+    expect(env.TRUST_PROXY).toBe('true');
+  });
+
+  it('is run the way the README says: generate .env, then docker compose up', () => {
+    const readme = read('README.md');
+    expect(readme).toContain('openssl rand -base64 48');
+    expect(readme).toContain('openssl rand -hex 32');
+    expect(readme).toContain('docker compose up --build');
+    expect(readme).toContain(new URL(appEnv(GENERATED_DOTENV).PUBLIC_URL).origin);
+    expect(readme).toContain('http://localhost:8025');
   });
 });
 

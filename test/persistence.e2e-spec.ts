@@ -6,6 +6,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../src/app.js';
 import { createTestDatabase, serverUrl, TestDatabase } from './support/database.js';
 import { HttpClient } from './support/http.js';
+import { QuietTestLogger } from './support/quiet-logger.js';
 
 /**
  * Restarting the service keeps its accounts and its generated development secrets.
@@ -45,7 +46,7 @@ describe(`persistence across restarts (${MODE})`, () => {
         LOG_LEVEL: 'silent',
         METRICS_PORT: '0',
       },
-      { logger: ['error', 'fatal'] },
+      { logger: new QuietTestLogger() },
     );
     await app.listen({ port: 0, host: '127.0.0.1' });
     const { port } = app.getHttpServer().address() as { port: number };

@@ -37,6 +37,26 @@ describe('per-client-IP rate limits', () => {
       expect((await t.http.post('/auth/login', WRONG_LOGIN, xff(ip))).status).toBe(429);
     });
 
+    it('reports in X-RateLimit-* the budget that runs out first, so the headers never say requests remain before a 429', async () => {
+      const ip = freshClientIp();
+      const limits = (res: { headers: Headers }) => ({
+        limit: res.headers.get('x-ratelimit-limit'),
+        remaining: res.headers.get('x-ratelimit-remaining'),
+        strict: res.headers.get('x-ratelimit-remaining-strict'),
+      });
+      // A general route: only the general budget (12) applies.
+      expect(limits(await t.http.get('/auth/me', xff(ip)))).toEqual({ limit: '12', remaining: '11', strict: null });
+      // Login: the strict budget (2) is the one that runs out first.
+      expect(limits(await t.http.post('/auth/login', WRONG_LOGIN, xff(ip)))).toEqual({ limit: '2', remaining: '1', strict: null });
+      expect(limits(await t.http.post('/auth/login', WRONG_LOGIN, xff(ip)))).toEqual({ limit: '2', remaining: '0', strict: null });
+      const refused = await t.http.post('/auth/login', WRONG_LOGIN, xff(ip));
+      expect(refused.status).toBe(429);
+      expect(limits(refused)).toMatchObject({ limit: '2', remaining: '0' });
+      expect(Number(refused.headers.get('x-ratelimit-reset'))).toBeGreaterThan(0);
+      // The general budget is unaffected by the strict one: 12 - 4 requests.
+      expect(limits(await t.http.get('/auth/me', xff(ip)))).toEqual({ limit: '12', remaining: '7', strict: null });
+    });
+
     it('never limits health probes (metrics are scraped on their own listener)', async () => {
       const ip = freshClientIp();
       const got = await statuses(20, (i) => t.http.get(['/health/live', '/health/ready'][i % 2], xff(ip)));
@@ -133,6 +153,20 @@ describe('per-client-IP rate limits', () => {
       expect(got).toEqual([401, 401, 401, 401]);
       expect(Date.now() - started).toBeLessThan(15_000);
       expect((await t.http.get('/health/ready')).status).toBe(200);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('without RATE_LIMIT_PER_MINUTE outside production, allows 600 a minute (100 on reset-request routes), so exploring never hits it', async () => {
+    const t = await startTestApp({ RATE_LIMIT_PER_MINUTE: undefined });
+    try {
+      const got = await statuses(15, (i) => t.http.post('/api/auth/forgotPassword/sendEmail', { username: `nobody-${i}` }));
+      expect(got.every((s) => s === 404)).toBe(true);
+      const res = await t.http.post('/api/auth/forgotPassword/sendEmail', { username: 'nobody-else' });
+      expect(res.headers.get('x-ratelimit-limit')).toBe('100');
+      expect(res.headers.get('x-ratelimit-remaining')).toBe('84');
+      expect((await t.http.get('/auth/me')).headers.get('x-ratelimit-limit')).toBe('600');
     } finally {
       await t.close();
     }

@@ -23,6 +23,9 @@ export class AppConfig {
   readonly publicUrl: string;
   readonly database: DatabaseTarget;
   readonly logLevel: string;
+  /** `json` or `pretty` (LOG_FORMAT; production is always JSON). */
+  readonly logFormat: 'json' | 'pretty';
+  readonly passwordPolicy: 'composition' | 'length';
   readonly jwt: { secret: string; ttlSeconds: number; issuer: string; audience: string };
   readonly bcryptCost: number;
   readonly login: {
@@ -74,6 +77,8 @@ export class AppConfig {
     this.dataDir = resolve(env.DATA_DIR);
     this.publicUrl = env.PUBLIC_URL.replace(/\/+$/, '');
     this.logLevel = env.LOG_LEVEL;
+    this.logFormat = logFormat(env);
+    this.passwordPolicy = env.PASSWORD_POLICY;
     this.database = !env.DATABASE_URL
       ? { kind: 'pglite', dataDir: join(this.dataDir, 'pgdata') }
       : env.DATABASE_URL === 'memory://'
@@ -94,10 +99,12 @@ export class AppConfig {
       maxAccountFailures: env.LOGIN_MAX_ACCOUNT_FAILURES,
       accountWindowSeconds: env.LOGIN_ACCOUNT_WINDOW_SECONDS,
     };
+    // Development gets ten times the production budget, so exploring never runs into it.
+    const perMinute = env.RATE_LIMIT_PER_MINUTE ?? (this.production ? 60 : 600);
     this.rateLimit = {
-      perMinute: env.RATE_LIMIT_PER_MINUTE,
+      perMinute,
       // Login and reset-request routes get a sixth of the budget (at least 1).
-      strictPerMinute: env.RATE_LIMIT_PER_MINUTE === 0 ? 0 : Math.max(1, Math.floor(env.RATE_LIMIT_PER_MINUTE / 6)),
+      strictPerMinute: perMinute === 0 ? 0 : Math.max(1, Math.floor(perMinute / 6)),
     };
     this.redisUrl = env.REDIS_URL;
     this.trustedProxyHops = env.TRUST_PROXY === true ? 1 : env.TRUST_PROXY === false ? 0 : env.TRUST_PROXY;
@@ -127,6 +134,12 @@ export class AppConfig {
       defaultLocale: env.DEFAULT_LOCALE,
     };
   }
+}
+
+/** LOG_FORMAT: production always logs JSON; elsewhere unset means pretty when stdout is a terminal. */
+export function logFormat(env: Env, stdoutIsTerminal = process.stdout.isTTY === true): 'json' | 'pretty' {
+  if (env.NODE_ENV === NodeEnv.Production) return 'json';
+  return env.LOG_FORMAT ?? (stdoutIsTerminal ? 'pretty' : 'json');
 }
 
 /** Development-only secrets, generated once and kept in DATA_DIR so tokens survive restarts. */

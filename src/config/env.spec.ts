@@ -44,7 +44,7 @@ describe('parseEnv', () => {
         LOGIN_MAX_FAILURES: 10,
         LOGIN_MAX_FAILURES_PER_IP: 100,
         LOGIN_FAILURE_WINDOW_SECONDS: 900,
-        RATE_LIMIT_PER_MINUTE: 60,
+        PASSWORD_POLICY: 'composition',
         TRUST_PROXY: false,
         SHUTDOWN_DELAY_MS: 0,
       });
@@ -62,7 +62,7 @@ describe('parseEnv', () => {
 
     it('leaves the optional variables unset', () => {
       const env = parseEnv({});
-      for (const name of ['DATABASE_URL', 'JWT_SECRET', 'RESET_SECRET', 'RESET_LINK_URL', 'SMTP_URL', 'REDIS_URL', 'CORS_ORIGINS'] as const) {
+      for (const name of ['DATABASE_URL', 'JWT_SECRET', 'RESET_SECRET', 'RESET_LINK_URL', 'SMTP_URL', 'REDIS_URL', 'CORS_ORIGINS', 'RATE_LIMIT_PER_MINUTE', 'LOG_FORMAT'] as const) {
         expect(env[name]).toBeUndefined();
       }
     });

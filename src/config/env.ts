@@ -129,6 +129,14 @@ export class EnvironmentVariables {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';
 
+  /** `json` or `pretty`; unset: pretty in development when stdout is a terminal, else JSON (always JSON in production). */
+  @IsOptional() @IsIn(['json', 'pretty'])
+  LOG_FORMAT?: 'json' | 'pretty';
+
+  /** `composition` (the contracts' rules) or `length` (NIST SP 800-63B: 15 characters, no composition rules). */
+  @IsIn(['composition', 'length'])
+  PASSWORD_POLICY: 'composition' | 'length' = 'composition';
+
   // Password reset
   @IsOptional() @IsString()
   RESET_SECRET?: string;
@@ -200,9 +208,9 @@ export class EnvironmentVariables {
   LOGIN_ACCOUNT_WINDOW_SECONDS: number = 86400;
 
   // Production and mesh
-  /** Requests per minute per client IP on every public route; 0 turns per-IP limiting off. */
-  @IsInt() @Min(0) @Max(1_000_000)
-  RATE_LIMIT_PER_MINUTE: number = 60;
+  /** Requests per minute per client IP on every public route; 0 turns per-IP limiting off. Unset: 60 in production, 600 otherwise. */
+  @IsOptional() @IsInt() @Min(0) @Max(1_000_000)
+  RATE_LIMIT_PER_MINUTE?: number;
 
   /** Shared state for replicas (per-IP limits, per-account send throttle); unset = PostgreSQL/memory. */
   @IsOptional()

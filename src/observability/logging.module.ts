@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
+import { DynamicModule, LoggerService, Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
-import { stdTimeFunctions, type DestinationStream, type LevelWithSilent } from 'pino';
+import { pino, stdTimeFunctions, type DestinationStream, type LevelWithSilent, type Logger as Pino } from 'pino';
 import type { Options } from 'pino-http';
 import { AppConfig } from '../config/app-config.js';
 import { REDACTED, REDACT_PATHS, redactUrl } from './redaction.js';
@@ -75,6 +75,72 @@ export function pinoHttpOptions(level: string): Options {
     customSuccessObject: (req, _res, value) => completedFields(req as RawRequest, value),
     customErrorObject: (req, _res, _err, value) => completedFields(req as RawRequest, value),
   };
+}
+
+/**
+ * Where human-readable logs go (LOG_FORMAT=pretty): pino-pretty over stdout, one line per
+ * entry with the time, level, context and message (requests: method, URL, status and
+ * duration), stacks under the line. pino-pretty is loaded only here, only when used.
+ */
+export async function prettyDestination(
+  colorize = process.stdout.isTTY === true,
+  destination?: NodeJS.WritableStream,
+): Promise<DestinationStream> {
+  const { default: pretty } = await import('pino-pretty');
+  return pretty({
+    colorize,
+    ...(destination ? { destination } : {}),
+    sync: true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    messageFormat:
+      '{if context}[{context}] {end}{msg}{if req.method} {req.method} {req.url} {res.statusCode} {responseTime} ms{end}',
+    ignore: 'pid,hostname,service,context,req,res,responseTime,requestId,route,clientIp',
+  });
+}
+
+/**
+ * Nest's logger while the application is being built, writing through pino to the same
+ * destination in the same format as the request logs, so that a failure during start-up
+ * (the database unreachable, a migration failing) is logged like everything else instead of
+ * in Nest's console format. Once built, the application switches to nestjs-pino's logger.
+ */
+export class PinoStartupLogger implements LoggerService {
+  private readonly pino: Pino;
+
+  constructor(level: string, destination?: DestinationStream) {
+    const options = { level, timestamp: stdTimeFunctions.isoTime, base: { service: 'password-reset-service', pid: process.pid } };
+    this.pino = destination ? pino(options, destination) : pino(options);
+  }
+
+  log(message: unknown, ...params: unknown[]) {
+    this.write('info', message, params);
+  }
+  error(message: unknown, ...params: unknown[]) {
+    this.write('error', message, params);
+  }
+  warn(message: unknown, ...params: unknown[]) {
+    this.write('warn', message, params);
+  }
+  debug(message: unknown, ...params: unknown[]) {
+    this.write('debug', message, params);
+  }
+  verbose(message: unknown, ...params: unknown[]) {
+    this.write('trace', message, params);
+  }
+  fatal(message: unknown, ...params: unknown[]) {
+    this.write('fatal', message, params);
+  }
+
+  /** Nest passes `(message, context)`, and for errors `(message, stack, context)`. */
+  private write(level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal', message: unknown, params: unknown[]) {
+    const context = params.length && typeof params[params.length - 1] === 'string' ? (params[params.length - 1] as string) : undefined;
+    const stack = params.length > 1 && typeof params[0] === 'string' ? params[0] : undefined;
+    if (message instanceof Error) this.pino[level]({ context, err: message }, message.message);
+    else {
+      const text = typeof message === 'string' ? message : JSON.stringify(message);
+      this.pino[level]({ context, ...(stack ? { err: { type: 'Error', message: text, stack } } : {}) }, text);
+    }
+  }
 }
 
 /**

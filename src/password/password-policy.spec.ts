@@ -3,9 +3,11 @@ import { ApiError } from '../common/api-error.js';
 import {
   PASSWORD_MAX_BYTES,
   PASSWORD_MIN_LENGTH,
+  PASSWORD_RULE_TEXT,
   PASSWORD_SPECIALS,
   PasswordPolicy,
   PasswordPolicyError,
+  SPECIAL_CHARACTER,
 } from './password-policy.js';
 
 describe('PasswordPolicy', () => {
@@ -19,7 +21,7 @@ describe('PasswordPolicy', () => {
   });
 
   it.each(['StrongPassword123!', 'NewSecurePassword123!', 'OldPassword123!', 'NewPassword1234!'])(
-    'accepts the seed example password %s',
+    'accepts the contracts\' example password %s',
     (password) => {
       expect(policy.violations(password)).toEqual([]);
     },
@@ -89,20 +91,81 @@ describe('PasswordPolicy', () => {
     });
   });
 
-  describe('the special character set of the seeds', () => {
-    const SEED_SPECIALS = `!@#$%^&*()_+={}[]|:;'"<>,.?/`;
+  describe('special characters', () => {
+    const DOCUMENTED = `!@#$%^&*()_+={}[]|:;'"<>,.?/`;
 
-    it('is exactly the seed set', () => {
-      expect(PASSWORD_SPECIALS).toBe(SEED_SPECIALS);
-      expect([...SEED_SPECIALS]).toHaveLength(28);
+    it('gives the contracts\' documented list as the examples', () => {
+      expect(PASSWORD_SPECIALS).toBe(DOCUMENTED);
+      expect([...DOCUMENTED]).toHaveLength(28);
     });
 
-    it.each([...SEED_SPECIALS])('accepts %s as the only special character', (c) => {
+    it.each([...DOCUMENTED])('accepts the documented %s as the only special character', (c) => {
       expect(policy.violations(`Quilt7Harbor${c}`)).toEqual([]);
     });
 
-    it.each(['-', '~', '`', '\\', ' ', '€', '§', '¡', '\t'])('does not count %j as special', (c) => {
+    it('counts every ASCII character that is not a letter or a digit, space included', () => {
+      const ascii = Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCharCode(0x20 + i));
+      const others = ascii.filter((c) => !/[A-Za-z0-9]/.test(c));
+      expect(others).toHaveLength(33); // 32 punctuation characters and the space
+      for (const c of others) expect([c, policy.violations(`Quilt7Harbor${c}`)]).toEqual([c, []]);
+    });
+
+    it.each(['-', '~', '`', '\\', ' ', '€', '§', '¡', '¿', '«', '—', '…', '°', '±', '©', '😀', '\u00a0', '\u3000', '、'])(
+      'counts %j as special',
+      (c) => {
+        expect(policy.violations(`Quilt7Harbor${c}`)).toEqual([]);
+      },
+    );
+
+    it.each(['\t', '\n', '\u0301', 'é', 'ß', '٣', '七'])('does not count the letter, digit, mark or control %j', (c) => {
       expect(policy.violations(`Quilt7Harbor${c}`)).toEqual(['special']);
+    });
+
+    it.each(['Correct-Horse-Battery-9', 'Zebra~Kettle~Violin~42', 'Purple Lantern Orbit 7', 'Grüne Äpfel im Mai 2026'])(
+      'accepts the passphrase %j',
+      (password) => {
+        expect(policy.violations(password)).toEqual([]);
+      },
+    );
+
+    it('describes the rule without limiting it to the documented list', () => {
+      expect(PASSWORD_RULE_TEXT.special).toBe(
+        'a special character (any character that is not a letter or a digit, such as !@#$%^&*-~ or a space)',
+      );
+      expect(SPECIAL_CHARACTER.flags).toContain('u');
+    });
+  });
+
+  describe('PASSWORD_POLICY=length (NIST SP 800-63B)', () => {
+    const length = new PasswordPolicy('length');
+
+    it('needs 15 characters and nothing else but the byte limit and the common list', () => {
+      expect(length.minLength).toBe(15);
+      expect(length.rules).toEqual(['min_length', 'max_bytes', 'common']);
+      expect(length.violations('correct horse battery')).toEqual([]);
+      expect(length.violations('lowercaseonlyxy')).toEqual([]); // 15 characters
+      expect(length.violations('lowercaseonlyx')).toEqual(['min_length']); // 14
+      expect(length.violations('Quilt7Harbor!')).toEqual(['min_length']); // meets composition, too short
+    });
+
+    it('counts characters, not bytes', () => {
+      expect(length.violations('ééééééééééééééé')).toEqual([]);
+      expect(length.violations('😀'.repeat(14))).toEqual(['min_length']);
+      expect(length.violations('😀'.repeat(15))).toEqual([]); // 60 bytes
+      expect(length.violations('😀'.repeat(19))).toEqual(['max_bytes']); // 76 bytes
+    });
+
+    it('still rejects common passwords', () => {
+      expect(length.violations('passwordpassword')).toEqual(['common']);
+      expect(length.violations('1qaz2wsx3edc4rfv')).toEqual(['common']);
+      expect(length.violations('123456789987654321')).toEqual(['common']);
+      expect(length.violations('password')).toEqual(['min_length', 'common']);
+    });
+
+    it('names 15 characters in its rule text', () => {
+      expect(length.ruleText.min_length).toBe('at least 15 characters');
+      expect(new PasswordPolicy().ruleText).toEqual(PASSWORD_RULE_TEXT);
+      expect(PASSWORD_RULE_TEXT.min_length).toBe('at least 8 characters');
     });
   });
 

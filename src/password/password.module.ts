@@ -1,7 +1,14 @@
 import { Global, Module } from '@nestjs/common';
+import { AppConfig } from '../config/app-config.js';
 import { PasswordHasher } from './password-hasher.js';
 import { PasswordPolicy } from './password-policy.js';
 
 @Global()
-@Module({ providers: [PasswordPolicy, PasswordHasher], exports: [PasswordPolicy, PasswordHasher] })
+@Module({
+  providers: [
+    { provide: PasswordPolicy, inject: [AppConfig], useFactory: (config: AppConfig) => new PasswordPolicy(config.passwordPolicy) },
+    PasswordHasher,
+  ],
+  exports: [PasswordPolicy, PasswordHasher],
+})
 export class PasswordModule {}

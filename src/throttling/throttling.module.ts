@@ -3,8 +3,8 @@ import { APP_GUARD, Reflector } from '@nestjs/core';
 import {
   ThrottlerGuard,
   ThrottlerModule,
-  type ThrottlerLimitDetail,
   type ThrottlerModuleOptions,
+  type ThrottlerRequest,
   type ThrottlerStorage,
 } from '@nestjs/throttler';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
@@ -24,14 +24,47 @@ export function tooManyRequests(retryAfterSeconds: number): ApiError {
   });
 }
 
-/** The throttler guard, answering through the global exception filter instead of ThrottlerException. */
+/** What one throttler leaves a request: its limit, the requests left and when the window ends. */
+interface Budget {
+  limit: number;
+  remaining: number;
+  resetSeconds: number;
+}
+
+/** The tightest budget seen so far for each request, across the throttlers that apply to it. */
+const tightest = new WeakMap<object, Budget>();
+
+const isTighter = (a: Budget, b: Budget) => a.remaining < b.remaining || (a.remaining === b.remaining && a.resetSeconds > b.resetSeconds);
+
+/**
+ * The throttler guard, answering through the global exception filter instead of
+ * ThrottlerException. The `X-RateLimit-Limit`, `-Remaining` and `-Reset` headers describe the
+ * budget that runs out first (the strict one on login and reset-request routes), so a client
+ * that reads them is never refused while they say requests remain; @nestjs/throttler's own
+ * headers describe only the first throttler, with `-strict` ones beside them.
+ */
 @Injectable()
 export class ClientIpThrottlerGuard extends ThrottlerGuard {
-  protected override async throwThrottlingException(
-    _context: ExecutionContext,
-    detail: ThrottlerLimitDetail,
-  ): Promise<void> {
-    throw tooManyRequests(detail.timeToBlockExpire || detail.timeToExpire);
+  protected override async handleRequest(request: ThrottlerRequest): Promise<boolean> {
+    const { context, limit, ttl, throttler, blockDuration, getTracker, generateKey } = request;
+    const { req, res } = this.getRequestResponse(context);
+    const name = throttler.name ?? 'default';
+    const key = generateKey(context, await getTracker(req, context), name);
+    const record = await this.storageService.increment(key, ttl, limit, blockDuration, name);
+    const budget: Budget = {
+      limit,
+      remaining: record.isBlocked ? 0 : Math.max(0, limit - record.totalHits),
+      resetSeconds: record.isBlocked ? record.timeToBlockExpire : record.timeToExpire,
+    };
+    const seen = tightest.get(req);
+    if (!seen || isTighter(budget, seen)) {
+      tightest.set(req, budget);
+      this.setResponseHeader(res, `${this.headerPrefix}-Limit`, budget.limit);
+      this.setResponseHeader(res, `${this.headerPrefix}-Remaining`, budget.remaining);
+      this.setResponseHeader(res, `${this.headerPrefix}-Reset`, budget.resetSeconds);
+    }
+    if (record.isBlocked) throw tooManyRequests(record.timeToBlockExpire || record.timeToExpire);
+    return true;
   }
 }
 
@@ -86,7 +119,7 @@ export function throttlerOptions(config: AppConfig, redis: RedisConnection): Thr
 
 /**
  * Per-client-IP rate limits on every route (health and metrics excepted), from
- * RATE_LIMIT_PER_MINUTE. With REDIS_URL the counters live in Redis and every replica shares
+ * RATE_LIMIT_PER_MINUTE (unset: 60 in production, 600 in development and tests). With REDIS_URL the counters live in Redis and every replica shares
  * them; without it they live in each instance's memory. The client IP is the socket address,
  * or the X-Forwarded-For client when TRUST_PROXY=true.
  */

@@ -6,6 +6,7 @@ import { createApp } from '../../src/app.js';
 import { MetricsServer } from '../../src/observability/metrics-server.js';
 import { createTestDatabase, TestDatabase } from './database.js';
 import { HttpClient } from './http.js';
+import { QuietTestLogger } from './quiet-logger.js';
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -26,10 +27,11 @@ export const TEST_SECRETS = {
  * Starts the whole application on a free port over real HTTP, on a fresh database.
  * Per-IP rate limiting is off unless a test sets RATE_LIMIT_PER_MINUTE (every test client is
  * 127.0.0.1). `options` goes to createApp: pass `{ logDestination }` to capture the JSON logs.
+ * By default Nest's messages go to QuietTestLogger: printed only when the test fails.
  */
 export async function startTestApp(
   env: Record<string, string | undefined> = {},
-  options: Parameters<typeof createApp>[1] = { logger: ['error', 'fatal'] },
+  options: Parameters<typeof createApp>[1] = { logger: new QuietTestLogger() },
 ): Promise<TestApp> {
   const db = env.DATABASE_URL ? { url: env.DATABASE_URL, drop: async () => {} } : await createTestDatabase();
   const dataDir = mkdtempSync(join(tmpdir(), 'reset-svc-'));

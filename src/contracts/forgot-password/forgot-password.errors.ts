@@ -20,7 +20,7 @@ const DETAILS: Record<string, { detail: string; status?: number }> = {
  * FastAPI's error shape: `{"detail": "<message>"}`, and request-validation failures as
  * 422 `{"detail": [{"loc": [...], "msg": ..., "type": ...}]}`.
  */
-export const fastApiPresenter: ErrorPresenter = (e) => {
+export const fastApiPresenterWith = (ruleText: Record<PasswordRule, string>): ErrorPresenter => (e) => {
   if (e.code === 'validation_failed' || e.code === 'invalid_json') {
     const detail = e.fieldErrors?.length
       ? e.fieldErrors.map(({ loc, msg, type }) => ({ loc, msg, type }))
@@ -30,9 +30,12 @@ export const fastApiPresenter: ErrorPresenter = (e) => {
     return { status: 422, body: { detail } };
   }
   if (e.code === 'password_policy' && Array.isArray(e.details.violations)) {
-    const rules = (e.details.violations as PasswordRule[]).map((rule) => PASSWORD_RULE_TEXT[rule] ?? rule);
+    const rules = (e.details.violations as PasswordRule[]).map((rule) => ruleText[rule] ?? rule);
     return { status: e.status, body: { detail: `Password does not meet the requirements: ${rules.join(', ')}` } };
   }
   const known = DETAILS[e.code];
   return { status: known?.status ?? e.status, body: { detail: known?.detail ?? e.message } };
 };
+
+/** The presenter under the default (composition) password rules. */
+export const fastApiPresenter = fastApiPresenterWith(PASSWORD_RULE_TEXT);
