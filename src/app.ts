@@ -53,8 +53,9 @@ export async function createApp(
     trustProxy: trustedHops(TRUST_PROXY === true ? 1 : TRUST_PROXY),
     requestTimeout: HTTP_REQUEST_TIMEOUT_MS,
     keepAliveTimeout: HTTP_KEEP_ALIVE_TIMEOUT_MS,
-    // Idle sockets (nothing sent, nothing to answer yet) are closed after the request deadline too.
-    connectionTimeout: HTTP_REQUEST_TIMEOUT_MS,
+    // No socket inactivity timeout (connectionTimeout): it would also cut a slow response. A socket
+    // that never sends a request is closed at the headers deadline, an idle keep-alive one after
+    // keepAliveTimeout.
     http: {
       headersTimeout: HTTP_HEADERS_TIMEOUT_MS,
       connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(HTTP_HEADERS_TIMEOUT_MS / 4))),
@@ -73,10 +74,11 @@ export async function createApp(
   presenters.current = app.get(ErrorPresenters);
   const config = app.get(AppConfig);
   const fastify = app.getHttpAdapter().getInstance();
+  // First, so that everything after it (the request log included) sees a valid client address.
+  requireValidClientAddress(fastify);
   installHttpObservability(fastify, app.get(Metrics));
   await applySecurityHeaders(app);
   applyCors(app, config);
-  requireValidClientAddress(fastify);
   requireKnownContentType(fastify);
   useDepthLimitedJsonParser(app, BODY_LIMIT_BYTES);
   app.useGlobalPipes(createValidationPipe());

@@ -7,12 +7,15 @@
  */
 import { createAccount } from './support/accounts.js';
 import { startTestApp, TestApp } from './support/app.js';
+import { LogCapture } from './support/log-capture.js';
 
 describe('client address behind a trusted proxy', () => {
   // A fresh service per test: every test client is 127.0.0.1, whose per-IP budget each test spends.
   let t: TestApp;
+  let logs: LogCapture;
   beforeEach(async () => {
-    t = await startTestApp({ TRUST_PROXY: 'true', LOGIN_MAX_FAILURES: '3', LOGIN_MAX_FAILURES_PER_IP: '5' });
+    logs = new LogCapture();
+    t = await startTestApp({ TRUST_PROXY: 'true', LOGIN_MAX_FAILURES: '3', LOGIN_MAX_FAILURES_PER_IP: '5', LOG_LEVEL: 'info' }, { logDestination: logs });
   });
   afterEach(async () => {
     await t.close();
@@ -26,6 +29,9 @@ describe('client address behind a trusted proxy', () => {
     const statuses: number[] = [];
     for (let i = 0; i < 4; i++) statuses.push((await wrongLogin(account.username, `203.0.113.${i}, ${'x'.repeat(400)}`)).status);
     expect(statuses).toEqual([401, 401, 401, 429]);
+    // The request log names the socket peer too.
+    await t.http.get('/auth/me', { headers: { 'x-forwarded-for': 'x'.repeat(500), 'x-request-id': 'req-bad-xff' } });
+    expect((await logs.waitForRequest('req-bad-xff', 10_000)).clientIp).toBe('127.0.0.1');
   });
 
   it('counts requests with a forwarded value that is not an IP address for the socket peer', async () => {

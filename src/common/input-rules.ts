@@ -7,7 +7,7 @@ import { ApiError, FieldError } from './api-error.js';
  * PostgreSQL is a 500):
  *
  * - no control characters (C0, DEL, C1: Unicode category Cc) in any string or key: no contract
- *   field is multi-line, and PostgreSQL refuses NUL in text (bcrypt would cut a password there);
+ *   field is multi-line, and PostgreSQL refuses NUL in text (a 500 wherever one reached a query);
  * - in a body validated by a DTO class: every field is a single value (string, number or boolean),
  *   never `null`, an array or an object (no DTO has a nested field, so nested input is refused
  *   in one step however wide it is, and `current_password: null` is not "no current password");

@@ -43,8 +43,10 @@ export const tooDeepError = () => new ApiError(400, 'invalid_json', `The JSON bo
 /**
  * The `application/json` parser: the nesting depth is checked before parsing, then Fastify's
  * own parser (secure-json-parse: `__proto__` and `constructor.prototype` refused) runs. Without
- * the check a 16 KiB body of brackets took class-transformer ~100 ms of recursion to a stack
- * overflow (500), blocking the event loop for every other request meanwhile.
+ * the check a 16 KiB body of brackets took ~7 ms to parse and then ~300 ms in the validation
+ * pipe's recursive walk over the value (which copies its path at every level) to a stack
+ * overflow (500), blocking the event loop for every other request meanwhile. Nothing that walks
+ * a body now meets more than 32 levels.
  */
 export function useDepthLimitedJsonParser(app: NestFastifyApplication, bodyLimit: number): void {
   const fastify = app.getHttpAdapter().getInstance();
