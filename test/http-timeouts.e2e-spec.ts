@@ -62,6 +62,18 @@ describe('HTTP timeouts', () => {
     }
   }, 30_000);
 
+  it('closes an idle keep-alive connection after HTTP_KEEP_ALIVE_TIMEOUT_MS', async () => {
+    const socket = connect(Number(new URL(t.url).port), '127.0.0.1');
+    let answer = '';
+    socket.on('data', (d: Buffer) => (answer += d.toString('utf8')));
+    const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+    socket.write('GET /health/live HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n');
+    // Answered and kept open, then closed by the server once idle (this waits for it).
+    await closed;
+    expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 200 OK');
+    expect(answer).toMatch(/keep-alive: timeout=1\b/i);
+  }, 30_000);
+
   it('refuses a headers timeout longer than the request timeout at start-up', async () => {
     await expect(startTestApp({ HTTP_REQUEST_TIMEOUT_MS: '1000', HTTP_HEADERS_TIMEOUT_MS: '2000' })).rejects.toThrow(/HTTP_HEADERS_TIMEOUT_MS/);
   });
