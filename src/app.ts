@@ -7,7 +7,10 @@ import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module.js';
 import { createValidationPipe } from './common/validation.js';
 import { setupSwagger } from './common/openapi.js';
-import { requireKnownContentType } from './common/content-type.hook.js';
+import { AcceptsForms, requireKnownContentType } from './common/content-type.hook.js';
+import { requireValidClientAddress, trustedHops } from './common/client-address.js';
+import { useDepthLimitedJsonParser } from './common/json-body-parser.js';
+import { ResetPasswordPagesController } from './pages/reset-password.controller.js';
 import { clientErrorHandler } from './common/client-error.js';
 import { ErrorPresenters } from './common/error-presenters.js';
 import { applyCors, applySecurityHeaders } from './common/security.js';
@@ -19,14 +22,8 @@ import { installHttpObservability } from './observability/http-observability.js'
 import { Metrics } from './observability/metrics.js';
 import { PinoStartupLogger, prettyDestination, requestId } from './observability/logging.module.js';
 
-/**
- * Fastify's trust function for `hops` proxies in front: the socket peer and the next hops - 1
- * X-Forwarded-For addresses (read from the right) are proxies; the address before them is the
- * client. Only meaningful when every request passes those proxies (TRUST_PROXY).
- */
-function trustedHops(hops: number | false): false | ((address: string, hop: number) => boolean) {
-  return hops ? (_address, hop) => hop < hops : false;
-}
+// The hosted reset pages post HTML forms (the pages' own CSRF protection applies to them).
+AcceptsForms()(ResetPasswordPagesController);
 
 /** Request bodies larger than this are refused with 413. */
 export const BODY_LIMIT_BYTES = 16 * 1024;
@@ -44,8 +41,10 @@ export async function createApp(
   // TRUST_PROXY is a Fastify constructor option, needed before the module graph exists. `true`
   // trusts one hop: the client is the last X-Forwarded-For address, the one the proxy in front
   // appended, so an address a client forges at the start of the header is never used.
+  // So are the HTTP timeouts (Node checks request and header deadlines every
+  // connectionsCheckingInterval, 30 s by default: a fraction of the shortest deadline here).
   const parsed = parseEnv({ ...readProcessEnv(), ...env });
-  const { TRUST_PROXY } = parsed;
+  const { TRUST_PROXY, HTTP_REQUEST_TIMEOUT_MS, HTTP_HEADERS_TIMEOUT_MS, HTTP_KEEP_ALIVE_TIMEOUT_MS } = parsed;
   // Requests Node's HTTP parser refuses get a JSON error in their contract's shape too.
   const presenters: { current?: ErrorPresenters } = {};
   const adapter = new GracefulFastifyAdapter({
@@ -53,6 +52,15 @@ export async function createApp(
     bodyLimit: BODY_LIMIT_BYTES,
     return503OnClosing: true,
     trustProxy: trustedHops(TRUST_PROXY === true ? 1 : TRUST_PROXY),
+    requestTimeout: HTTP_REQUEST_TIMEOUT_MS,
+    keepAliveTimeout: HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    // No socket inactivity timeout (connectionTimeout): it would also cut a slow response. A socket
+    // that never sends a request is closed at the headers deadline, an idle keep-alive one after
+    // keepAliveTimeout.
+    http: {
+      headersTimeout: HTTP_HEADERS_TIMEOUT_MS,
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(HTTP_HEADERS_TIMEOUT_MS / 4))),
+    },
     // x-request-id from the caller when acceptable, else a UUID; echoed in every response.
     requestIdHeader: false,
     genReqId: requestId,
@@ -71,10 +79,13 @@ export async function createApp(
   presenters.current = app.get(ErrorPresenters);
   const config = app.get(AppConfig);
   const fastify = app.getHttpAdapter().getInstance();
+  // First, so that everything after it (the request log included) sees a valid client address.
+  requireValidClientAddress(fastify);
   installHttpObservability(fastify, app.get(Metrics));
   await applySecurityHeaders(app);
   applyCors(app, config);
   requireKnownContentType(fastify);
+  useDepthLimitedJsonParser(app, BODY_LIMIT_BYTES);
   app.useGlobalPipes(createValidationPipe());
   // Shutdown order: see health/graceful-shutdown.ts. After a signal, the process exits 0.
   const shutdown = app.get(ShutdownState);

@@ -4,7 +4,11 @@
  * limit, unicode, nulls, nested objects, SQL and template metacharacters, invalid JSON, wrong
  * content types). For every case: no 5xx, an answer within the per-request timeout, a JSON error
  * body in the shape of the contract that owns the path (read from its own error presenter), and
- * no account or reset state changed by a rejected request.
+ * no account or reset state changed by a rejected request. Some classes of input have a stricter
+ * expected answer (see `Expectation`): a body in a content type the route's document does not
+ * list is 415, JSON nested deeper than 32 levels is 400 (422 in the FastAPI-style contract), and
+ * a control character in any string field is never accepted. The service trusts one proxy, so
+ * the generated X-Forwarded-For values (long ones, names, lists) name the client.
  *
  * FUZZ_RUNS cases in all (default 5000), FUZZ_SEED to replay a run. On PGlite by default; on a
  * fresh PostgreSQL database when DATABASE_URL is a postgres:// URL. Not part of the default
@@ -32,10 +36,16 @@ interface Route {
   examples: Record<string, unknown>;
   /** Query parameter names from the document. */
   query: string[];
+  /** Content types the document lists for the request body. */
+  consumes: string[];
 }
+
+/** A stricter answer than "no 5xx" that a class of generated input must get. */
+type Expectation = 'unsupported-type' | 'too-deep' | 'not-accepted';
 
 interface FuzzRequest {
   route: Route;
+  expect?: Expectation;
   path: string;
   query: string;
   headers: Record<string, string>;
@@ -44,6 +54,12 @@ interface FuzzRequest {
 
 /** Error codes whose documented effect is a state change although the request is refused. */
 const COUNTED_WRONG_CODE = new Set(['code_incorrect']);
+
+interface Payload {
+  contentType?: string;
+  body?: string;
+  expect?: Expectation;
+}
 
 describe('fuzzing every documented route', () => {
   let smtp: TestSmtpServer;
@@ -54,7 +70,7 @@ describe('fuzzing every documented route', () => {
 
   beforeAll(async () => {
     smtp = await startSmtp();
-    t = await startTestApp({ SMTP_URL: smtp.url, MAIL_POLL_INTERVAL_MS: '100', RESET_SEND_LIMIT: '1000' });
+    t = await startTestApp({ SMTP_URL: smtp.url, MAIL_POLL_INTERVAL_MS: '100', RESET_SEND_LIMIT: '1000', TRUST_PROXY: 'true' });
     db = t.app.get(DataSource);
     // A real account with a live request, so generated values sometimes reach past "unknown".
     const account = await createAccount(t);
@@ -75,6 +91,7 @@ describe('fuzzing every documented route', () => {
           properties: props.map(([k]) => k),
           examples: Object.fromEntries(props.map(([k, p]) => [k, p.example ?? p.enum?.[0] ?? (p.type === 'string' ? 'x' : p.type === 'boolean' ? true : p.type === 'integer' ? 1 : null)])),
           query: (op.parameters ?? []).filter((p: any) => p.in === 'query').map((p: any) => p.name),
+          consumes: Object.keys(op.requestBody?.content ?? {}),
         });
       }
     }
@@ -180,8 +197,57 @@ describe('fuzzing every documented route', () => {
         return o;
       });
 
-  const body = (route: Route): fc.Arbitrary<{ contentType?: string; body?: string }> =>
+  /** A body in a content type a page on another site can post without a CORS preflight, or any other non-JSON type. */
+  const foreignType = (route: Route): fc.Arbitrary<Payload> =>
+    fc
+      .tuple(
+        fc.constantFrom('application/x-www-form-urlencoded', 'text/plain', 'text/plain;charset=UTF-8', 'multipart/form-data; boundary=x', 'application/xml', 'application/x-www-form-urlencoded; charset=utf-8'),
+        objectFor(route),
+      )
+      .map(([contentType, o]) => ({
+        contentType,
+        body: contentType.startsWith('application/x-www-form-urlencoded')
+          ? new URLSearchParams(Object.entries(o).map(([k, v]): [string, string] => [k, typeof v === 'string' ? v : (JSON.stringify(v) ?? '')])).toString() || 'a=1'
+          : JSON.stringify(o),
+        expect: route.consumes.includes(contentType.split(';')[0]) ? undefined : ('unsupported-type' as const),
+      }));
+
+  /** JSON nested deeper than the limit (33 levels up to what fits in 16 KiB), at the top or in one of the route's fields. */
+  const tooDeep = (route: Route): fc.Arbitrary<Payload> =>
+    fc
+      .record({
+        depth: fc.oneof(fc.integer({ min: 33, max: 64 }), fc.integer({ min: 65, max: 8000 })),
+        open: fc.constantFrom('[', '{"a":', '[{"b":', '{"x":[1,'),
+        field: route.properties.length ? fc.option(fc.constantFrom(...route.properties)) : fc.constant(null),
+      })
+      .map(({ depth, open, field }) => {
+        const close = open.replace(/[^[{]/g, '').split('').reverse().map((c) => (c === '[' ? ']' : '}')).join('');
+        const levels = close.length;
+        // Within the body limit (at least 1,600 repetitions fit), so always past the nesting limit.
+        const n = Math.min(Math.ceil(depth / levels), Math.floor((BODY_LIMIT_BYTES - 300) / (open.length + close.length)));
+        const nested = `${open.repeat(n)}0${close.repeat(n)}`;
+        return { contentType: 'application/json', body: field ? `{${JSON.stringify(field)}:${nested}}` : nested, expect: 'too-deep' as const };
+      });
+
+  /** A near-valid body with a control character (C0, DEL or C1) inserted into one string field. */
+  const CONTROL_CHARACTERS = [...Array(0x20).keys(), 0x7f, ...Array.from({ length: 0x20 }, (_, i) => 0x80 + i)].map((c) => String.fromCharCode(c));
+  const withControl = (route: Route): fc.Arbitrary<Payload> =>
+    fc
+      .tuple(nearValid(route), fc.constantFrom(...CONTROL_CHARACTERS), fc.nat(), fc.nat())
+      .map(([o, c, which, at]) => {
+        const fields = Object.keys(o).filter((k) => typeof o[k] === 'string');
+        if (!fields.length) return { contentType: 'application/json', body: JSON.stringify(o) };
+        const field = fields[which % fields.length];
+        const v = o[field] as string;
+        const i = at % (v.length + 1);
+        return { contentType: 'application/json', body: JSON.stringify({ ...o, [field]: `${v.slice(0, i)}${c}${v.slice(i)}` }), expect: 'not-accepted' as const };
+      });
+
+  const body = (route: Route): fc.Arbitrary<Payload> =>
     fc.oneof(
+      { weight: 2, arbitrary: foreignType(route) },
+      { weight: 2, arbitrary: tooDeep(route) },
+      { weight: 2, arbitrary: withControl(route) },
       { weight: 6, arbitrary: nearValid(route).map((o) => ({ contentType: 'application/json', body: JSON.stringify(o) })) },
       { weight: 6, arbitrary: objectFor(route).map((o) => ({ contentType: 'application/json', body: JSON.stringify(o) })) },
       { weight: 1, arbitrary: value.map((v) => ({ contentType: 'application/json', body: JSON.stringify(v) ?? 'undefined' })) },
@@ -215,12 +281,20 @@ describe('fuzzing every documented route', () => {
     fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 80 }),
     fc.constantFrom('Bearer ', 'Bearer x.y.z', 'Basic Zm9vOmJhcg==', 'de-DE,de;q=0.9', '*;q=abc', '"><script>', "' OR 1=1 --", 'x'.repeat(4000)),
   );
+  /** X-Forwarded-For values a client writes: addresses, names, lists, and values longer than any address. */
+  const forwardedFor = fc.oneof(
+    headerValue,
+    fc.ipV4(),
+    fc.ipV6(),
+    fc.tuple(fc.ipV4(), fc.nat({ max: 2000 })).map(([ip, n]) => `${ip}, ${'a'.repeat(n)}`),
+    fc.array(fc.oneof(fc.ipV4(), fc.ipV6(), fc.domain()), { minLength: 1, maxLength: 40 }).map((a) => a.join(', ')),
+  );
   const headers = fc.record(
     {
       authorization: headerValue,
       'accept-language': headerValue,
       'x-request-id': headerValue,
-      'x-forwarded-for': headerValue,
+      'x-forwarded-for': forwardedFor,
       accept: fc.constantFrom('application/json', 'text/html', '*/*', 'application/xml', 'garbage'),
       cookie: headerValue,
     },
@@ -254,7 +328,7 @@ describe('fuzzing every documented route', () => {
         path: pathFor(route),
         query: queryString(route),
         headers,
-        payload: route.method === 'GET' ? fc.oneof(fc.constant<{ contentType?: string; body?: string }>({}), body(route)) : body(route),
+        payload: route.method === 'GET' ? fc.oneof(fc.constant<Payload>({}), body(route)) : body(route),
       });
     })
     .map(({ route, path, query, headers: h, payload }) => {
@@ -263,7 +337,10 @@ describe('fuzzing every documented route', () => {
       let b = payload.body;
       // Within the body limit: a huge generated string is cut to fit.
       if (b !== undefined && Buffer.byteLength(b) > BODY_LIMIT_BYTES) b = Buffer.from(b).subarray(0, BODY_LIMIT_BYTES - 1).toString();
-      return { route, path, query, headers: all, body: route.method === 'GET' && b === '' ? undefined : b };
+      const sent = route.method === 'GET' && b === '' ? undefined : b;
+      // Fastify reads no body on GET, so only the content-type check applies there.
+      const expectation = sent === undefined || (route.method === 'GET' && payload.expect !== 'unsupported-type') ? undefined : payload.expect;
+      return { route, path, query, headers: all, body: sent, expect: expectation };
     });
 
   // -------------------------------------------------------------------------------------------
@@ -307,6 +384,19 @@ describe('fuzzing every documented route', () => {
       if (!ok) problems.push(`"${key}" should be ${type}, got ${JSON.stringify(v)?.slice(0, 80)}`);
     }
     return problems;
+  }
+
+  /** What is wrong with the answer to a request of a class with a stricter expected answer, if anything. */
+  function unmetExpectation(r: FuzzRequest, status: number, text: string): string | null {
+    // Headers over the limit are refused before any of this is looked at.
+    if (status === 431) return null;
+    if (r.expect === 'unsupported-type' && status !== 415) return `a body in a type the route does not document (${r.route.consumes.join(', ') || 'none'}) was not 415`;
+    if (r.expect === 'too-deep') {
+      const fastApi = status === 422 && /"json_invalid"/.test(text);
+      if (!(status === 400 && /nested deeper than 32/.test(text)) && !fastApi) return 'JSON nested deeper than 32 levels was not refused as such';
+    }
+    if (r.expect === 'not-accepted' && status < 400) return 'a control character in a field was accepted';
+    return null;
   }
 
   /** One request over node:http, which (unlike fetch) sends a body with GET and any header as given. */
@@ -360,6 +450,8 @@ describe('fuzzing every documented route', () => {
 
         const label = `${res.status} ${res.text.slice(0, 300)} ← ${r.route.method} ${r.path.slice(0, 200)}${r.query.slice(0, 200)} (${r.headers['content-type'] ?? 'no content type'}, body ${r.body?.slice(0, 200)})`;
         if (res.status >= 500) throw new Error(`5xx: ${label}`);
+        const expectationProblem = unmetExpectation(r, res.status, res.text);
+        if (expectationProblem) throw new Error(`${expectationProblem}: ${label}`);
         if (res.status < 400) return; // accepted: state may change
         if (!/^application\/json/.test(res.contentType)) throw new Error(`not JSON (${res.contentType}): ${label}`);
         let parsed: unknown;

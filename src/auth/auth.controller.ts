@@ -12,6 +12,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { AcceptsForms } from '../common/content-type.hook.js';
 import { ApiErrorResponses, ErrorDto } from '../common/swagger.js';
 import { StrictRateLimit } from '../throttling/strict-rate-limit.decorator.js';
 import { AccessTokenGuard, CurrentUser } from './access-token.guard.js';
@@ -41,6 +42,7 @@ export class AuthController {
   @TokenResponse()
   @StrictRateLimit()
   @ApiOperation({ summary: 'Log in with username or email and password' })
+  @AcceptsForms()
   @ApiConsumes('application/json', 'application/x-www-form-urlencoded')
   @ApiBody({ type: LoginDto })
   @ApiOkResponse({ type: TokenDto })

@@ -1,5 +1,6 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { ApiError, FieldError } from './api-error.js';
+import { refusedInput } from './input-rules.js';
 
 function flatten(errors: ValidationError[], path: (string | number)[] = []): FieldError[] {
   return errors.flatMap((e) => {
@@ -33,6 +34,8 @@ class WellFormedValidationPipe extends ValidationPipe {
       const msg = `${bad.join('.') || metadata.type} must be well-formed Unicode text`;
       throw new ApiError(400, 'validation_failed', msg, { fieldErrors: [{ loc, msg, type: 'isWellFormed' }] });
     }
+    const refused = refusedInput(value, metadata);
+    if (refused) throw refused;
     return super.transform(value, metadata);
   }
 }

@@ -45,6 +45,8 @@ export class AppConfig {
   /** Origins CORS allows; empty = CORS off. */
   readonly corsOrigins: string[];
   readonly shutdownDelayMs: number;
+  /** HTTP server timeouts in ms (also applied in createApp, before this exists). */
+  readonly http: { requestTimeoutMs: number; headersTimeoutMs: number; keepAliveTimeoutMs: number };
   readonly reset: {
     secret: string;
     ttlSeconds: number;
@@ -113,6 +115,11 @@ export class AppConfig {
       .map((o) => o.trim().replace(/\/+$/, ''))
       .filter(Boolean);
     this.shutdownDelayMs = env.SHUTDOWN_DELAY_MS;
+    this.http = {
+      requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
+      headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS,
+      keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    };
     this.reset = {
       secret: env.RESET_SECRET ?? devSecrets!.get('reset_secret'),
       ttlSeconds: env.RESET_TTL_SECONDS,

@@ -234,6 +234,19 @@ export class EnvironmentVariables {
   /** On SIGTERM, readiness answers 503 this long before the server stops accepting connections. */
   @IsInt() @Min(0) @Max(60_000)
   SHUTDOWN_DELAY_MS: number = 0;
+
+  // HTTP timeouts: a client that trickles its request is cut off, not served forever
+  /** The whole request (headers and body) must have arrived within this; else 408 and the socket is closed. */
+  @IsInt() @Min(100) @Max(600_000)
+  HTTP_REQUEST_TIMEOUT_MS: number = 30_000;
+
+  /** The request line and headers must have arrived within this (at most HTTP_REQUEST_TIMEOUT_MS). */
+  @IsInt() @Min(100) @Max(600_000)
+  HTTP_HEADERS_TIMEOUT_MS: number = 10_000;
+
+  /** An idle keep-alive connection is closed after this (behind a load balancer: longer than its idle timeout). */
+  @IsInt() @Min(100) @Max(600_000)
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: number = 30_000;
 }
 
 export type Env = EnvironmentVariables;
@@ -252,6 +265,8 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
     (e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`,
   );
   problems.push(...productionProblems(env));
+  if (env.HTTP_HEADERS_TIMEOUT_MS > env.HTTP_REQUEST_TIMEOUT_MS)
+    problems.push('HTTP_HEADERS_TIMEOUT_MS: must not be longer than HTTP_REQUEST_TIMEOUT_MS');
   if (problems.length) {
     throw new Error(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }

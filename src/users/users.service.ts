@@ -3,6 +3,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { ApiError } from '../common/api-error.js';
 import { isUniqueViolation, returnedRows } from '../database/pg.js';
+import { normalizeEmail } from './email-address.js';
 import { UserEmail } from './user-email.entity.js';
 import { User } from './user.entity.js';
 
@@ -12,9 +13,7 @@ export interface NewAccount {
   passwordHash: string;
 }
 
-export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
-}
+export { normalizeEmail };
 
 /** Accounts and their email addresses. One query per method. */
 @Injectable()

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 
-export const USERNAME_PATTERN = /^[^\p{Cc}\p{Cf}]+$/u;
+export const USERNAME_PATTERN = /^[^\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}]+$/u;
 export const trimString = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.trim() : value;
 export const normalizeEmailInput = ({ value }: { value: unknown }) =>

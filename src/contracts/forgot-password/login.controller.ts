@@ -12,6 +12,7 @@ import {
 import type { FastifyRequest } from 'fastify';
 import { AuthService } from '../../auth/auth.service.js';
 import { LoginDto } from '../../auth/dto/login.dto.js';
+import { AcceptsForms } from '../../common/content-type.hook.js';
 import { TokenDto } from '../../auth/dto/responses.dto.js';
 import { TokenResponse } from '../../auth/token-response.js';
 import { StrictRateLimit } from '../../throttling/strict-rate-limit.decorator.js';
@@ -29,6 +30,7 @@ export class LoginController {
   @TokenResponse()
   @StrictRateLimit()
   @ApiOperation({ summary: 'Log in (JSON or OAuth2 password form) with the new password' })
+  @AcceptsForms()
   @ApiConsumes('application/json', 'application/x-www-form-urlencoded')
   @ApiBody({ type: LoginDto, examples: { seed: { value: { email: 'astro.user@example.com', password: 'StrongPassword123!' } } } })
   @ApiOkResponse({ type: TokenDto })
