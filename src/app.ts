@@ -18,6 +18,7 @@ import { ShutdownState } from './health/shutdown-state.js';
 import { installHttpObservability } from './observability/http-observability.js';
 import { Metrics } from './observability/metrics.js';
 import { requestId } from './observability/logging.module.js';
+import { setupPages } from './pages/pages.setup.js';
 
 /**
  * Fastify's trust function for `hops` proxies in front: the socket peer and the next hops - 1
@@ -69,6 +70,7 @@ export async function createApp(
   installHttpObservability(fastify, app.get(Metrics));
   await applySecurityHeaders(app);
   applyCors(app, config);
+  await setupPages(app);
   requireKnownContentType(fastify);
   app.useGlobalPipes(createValidationPipe());
   // Shutdown order: see health/graceful-shutdown.ts. After a signal, the process exits 0.

@@ -99,7 +99,9 @@ describe('seed 002: /api/auth/forgotPassword (username + 6-digit code)', () => {
       const [de] = await smtp.waitFor(smtp.to(a.email));
       expect(de.subject).toBe('Passwort zurücksetzen');
       const b = await createAccount(t);
-      await t.http.post(`${BASE}/sendEmail?locale=fr`, { username: b.username }, { headers: { 'accept-language': 'fr' } });
+      // An unsupported locale is not refused; it falls back (Accept-Language, then DEFAULT_LOCALE), as on every contract.
+      const sent = await t.http.post(`${BASE}/sendEmail?locale=xx`, { username: b.username, locale: 'zz' }, { headers: { 'accept-language': 'ja' } });
+      expect(sent.status).toBe(200);
       const [en] = await smtp.waitFor(smtp.to(b.email));
       expect(en.subject).toBe('Reset your password');
     });

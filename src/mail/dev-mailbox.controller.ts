@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { renderMailboxPage } from '../pages/dev-mailbox-page.js';
 import { prefersHtml } from '../pages/page-headers.js';
+import { Presentation } from '../presentation/presentation.js';
 import { DevMailbox } from './dev-mailbox.js';
 
 /**
@@ -12,7 +13,10 @@ import { DevMailbox } from './dev-mailbox.js';
 @ApiTags('development')
 @Controller('dev/mailbox')
 export class DevMailboxController {
-  constructor(private readonly mailbox: DevMailbox) {}
+  constructor(
+    private readonly mailbox: DevMailbox,
+    private readonly presentation: Presentation,
+  ) {}
 
   @Get()
   @ApiOperation({
@@ -41,7 +45,7 @@ export class DevMailboxController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const messages = await this.mailbox.list();
-    if (prefersHtml(accept)) return renderMailboxPage(reply, messages, typeof id === 'string' ? id : undefined);
+    if (prefersHtml(accept)) return renderMailboxPage(this.presentation, reply, messages, typeof id === 'string' ? id : undefined);
     return messages;
   }
 }

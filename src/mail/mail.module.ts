@@ -6,6 +6,7 @@ import { DevMailboxController } from './dev-mailbox.controller.js';
 import { MailDeliveryWorker } from './mail-delivery.worker.js';
 import { MailOutbox } from './mail-outbox.js';
 import { SMTP_TIMEOUTS } from './mail-delivery.worker.js';
+import { Presentation } from '../presentation/presentation.js';
 
 @Module({})
 export class MailModule {
@@ -28,8 +29,8 @@ export class MailModule {
         }),
       ],
       controllers: options.production ? [] : [DevMailboxController],
-      providers: [MailOutbox, MailDeliveryWorker, DevMailbox],
-      exports: [MailOutbox, MailDeliveryWorker, DevMailbox],
+      providers: [MailOutbox, MailDeliveryWorker, DevMailbox, Presentation],
+      exports: [MailOutbox, MailDeliveryWorker, DevMailbox, Presentation],
     };
   }
 }

@@ -5,15 +5,20 @@ import type { FastifyReply } from 'fastify';
  * code, forms post only to us, and no framing. It replaces, per response, the API-wide policy
  * that @fastify/helmet sets in src/common/security.ts (which allows inline code for Swagger UI).
  */
-export const PAGE_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "form-action 'self'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const PAGE_CSP = pageCsp();
+
+/** The page policy; `logoUrl` (BRAND_LOGO_URL) adds the logo's origin to img-src. */
+export function pageCsp(logoUrl?: string): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    `img-src 'self' data:${logoUrl ? ` ${new URL(logoUrl).origin}` : ''}`,
+    "form-action 'self'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
 
 /** The dev mailbox page additionally frames one rendered message from its own route. */
 export const MAILBOX_CSP = `${PAGE_CSP}; frame-src 'self'`;

@@ -1,12 +1,13 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { PageAssetsController } from './assets.controller.js';
 import { DevMailboxFrameController } from './dev-mailbox-frame.controller.js';
 import { PageExceptionFilter } from './page-exception.filter.js';
 import { ResetPasswordPagesController } from './reset-password.controller.js';
+import { SameSiteFormGuard } from './same-site.guard.js';
+import { SiteController } from './site.controller.js';
 
 /**
- * The hosted pages: /reset-password (link), /reset-password/code, /reset-password/request, their
- * assets, and outside production the dev mailbox's message frame (the mailbox page itself is
+ * The hosted pages: /reset-password (link), /reset-password/code, /reset-password/request, `/`
+ * and the favicon (their static files are served by @fastify/static, see pages.setup.ts), and outside production the dev mailbox's message frame (the mailbox page itself is
  * GET /dev/mailbox with Accept: text/html, in src/mail/dev-mailbox.controller.ts).
  */
 @Module({})
@@ -16,10 +17,10 @@ export class PagesModule {
       module: PagesModule,
       controllers: [
         ResetPasswordPagesController,
-        PageAssetsController,
+        SiteController,
         ...(options.production ? [] : [DevMailboxFrameController]),
       ],
-      providers: [PageExceptionFilter],
+      providers: [PageExceptionFilter, SameSiteFormGuard],
     };
   }
 }
