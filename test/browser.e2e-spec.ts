@@ -135,6 +135,11 @@ describeWithBrowser('hosted pages in a browser', () => {
       await expect(rule(page, 'common').getAttribute('class')).resolves.toBe('rule');
       await expect(page.locator('#password-error').isVisible()).resolves.toBe(false);
       await expect(field.getAttribute('aria-describedby')).resolves.toBe('password-rules');
+      // "Too long" shows only while the password is too long (the limit is in bytes; the page never says so).
+      await expect(rule(page, 'max_bytes').isVisible()).resolves.toBe(false);
+      await field.fill(`Aa1!${'é'.repeat(40)}`);
+      await expect(rule(page, 'max_bytes').isVisible()).resolves.toBe(true);
+      await expect(rule(page, 'max_bytes').textContent()).resolves.toContain('This password is too long.');
 
       // A good password: every rule the page can check turns green, and the reset succeeds.
       await field.fill(NEW_PASSWORD);
