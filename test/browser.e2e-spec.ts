@@ -297,6 +297,8 @@ describeWithBrowser('hosted pages in a browser', () => {
         await expect(page.getByLabel('Neues Passwort wiederholen').getAttribute('aria-invalid')).resolves.toBe('true');
         // What was typed in the first field is kept; the language too.
         await expect(page.getByLabel('Neues Passwort', { exact: true }).inputValue()).resolves.toBe(WEAK_PASSWORD);
+        await expect(rule(page, 'lowercase').getAttribute('class')).resolves.toBe('rule met');
+        await expect(rule(page, 'uppercase').getAttribute('class')).resolves.toBe('rule unmet');
         await expect(page.locator('html').getAttribute('lang')).resolves.toBe('de');
         await page.getByLabel('Neues Passwort', { exact: true }).fill(WEAK_PASSWORD);
         await page.getByLabel('Neues Passwort wiederholen').fill(WEAK_PASSWORD);

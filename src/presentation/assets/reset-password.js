@@ -69,6 +69,8 @@
     updateConfirm();
   });
   if (confirm) confirm.addEventListener('input', updateConfirm);
+  // A password the server sent back (the repetition did not match) is checked at once.
+  if (password.value) updateRules();
 
   var toggle = form.querySelector('[data-show-passwords]');
   if (toggle) toggle.hidden = false;
