@@ -88,6 +88,8 @@ describe('hosted pages over HTTP', () => {
     expect(js.headers.get('content-type')).toMatch(/^(text|application)\/javascript; charset=utf-8$/);
     expect(responses[0].text).toContain('<script src="/assets/reset-password.js" defer></script>');
     // Static files from @fastify/static: revalidated by ETag.
+    // Public files: an email in webmail may load the brand's logo from here.
+    expect(css.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
     const etag = css.headers.get('etag')!;
     expect(etag).toBeTruthy();
     // (fetch adds `Cache-Control: no-cache` to a conditional request unless one is given, as browsers revalidating do not)

@@ -1,7 +1,7 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '../config/app-config.js';
 import { Presentation } from '../presentation/presentation.js';
 
@@ -37,5 +37,8 @@ export async function setupPages(app: NestFastifyApplication): Promise<void> {
     decorateReply: false,
     index: false,
     maxAge: 300_000,
+    // Public files: emails shown in webmail load the logo from another origin. (@fastify/static
+    // passes the reply; Nest's option type still names a Node response.)
+    setHeaders: ((reply: FastifyReply) => reply.header('Cross-Origin-Resource-Policy', 'cross-origin')) as never,
   });
 }
