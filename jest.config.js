@@ -23,7 +23,7 @@ function answers(host, port) {
 
 /** Suites that need a service, by what they need. */
 const NEEDS = [
-  { service: `Chromium (apt-get install -y chromium, or CHROMIUM_PATH)`, suites: ['browser'], present: async () => Boolean(CHROMIUM) },
+  { service: `Chromium (apt-get install -y chromium, or CHROMIUM_PATH)`, suites: ['browser', 'browser-branding'], present: async () => Boolean(CHROMIUM) },
   {
     service: `Redis at ${REDIS_URL.host} (TEST_REDIS_URL)`,
     suites: ['rate-limit-redis', 'send-throttle-redis'],

@@ -7,10 +7,9 @@ import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module.js';
 import { createValidationPipe } from './common/validation.js';
 import { setupSwagger } from './common/openapi.js';
-import { AcceptsForms, requireKnownContentType } from './common/content-type.hook.js';
+import { requireKnownContentType } from './common/content-type.hook.js';
 import { requireValidClientAddress, trustedHops } from './common/client-address.js';
 import { useDepthLimitedJsonParser } from './common/json-body-parser.js';
-import { ResetPasswordPagesController } from './pages/reset-password.controller.js';
 import { clientErrorHandler } from './common/client-error.js';
 import { ErrorPresenters } from './common/error-presenters.js';
 import { applyCors, applySecurityHeaders } from './common/security.js';
@@ -21,9 +20,7 @@ import { ShutdownState } from './health/shutdown-state.js';
 import { installHttpObservability } from './observability/http-observability.js';
 import { Metrics } from './observability/metrics.js';
 import { PinoStartupLogger, prettyDestination, requestId } from './observability/logging.module.js';
-
-// The hosted reset pages post HTML forms (the pages' own CSRF protection applies to them).
-AcceptsForms()(ResetPasswordPagesController);
+import { setupPages } from './pages/pages.setup.js';
 
 /** Request bodies larger than this are refused with 413. */
 export const BODY_LIMIT_BYTES = 16 * 1024;
@@ -84,6 +81,7 @@ export async function createApp(
   installHttpObservability(fastify, app.get(Metrics));
   await applySecurityHeaders(app);
   applyCors(app, config);
+  await setupPages(app);
   requireKnownContentType(fastify);
   useDepthLimitedJsonParser(app, BODY_LIMIT_BYTES);
   app.useGlobalPipes(createValidationPipe());

@@ -4,6 +4,7 @@
  * CORS preflight. JSON routes take only application/json, so such a post is 415 and sends no
  * email and burns no code try; the OAuth2 login routes and the hosted pages still take forms.
  */
+import { PageForms } from './support/page-form.js';
 import { DataSource } from 'typeorm';
 import { createAccount } from './support/accounts.js';
 import { startTestApp, TestApp } from './support/app.js';
@@ -56,7 +57,7 @@ describe('content types', () => {
   });
 
   it('still takes form posts on the hosted pages', async () => {
-    const res = await t.http.post('/reset-password/request', undefined, { form: { email: 'nobody@example.com' }, headers: { accept: 'text/html' } });
+    const res = await new PageForms(t.http).post('/reset-password/request', { identifier: 'nobody@example.com' });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
   });

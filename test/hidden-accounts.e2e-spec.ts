@@ -1,4 +1,5 @@
 import { Metrics } from '../src/observability/metrics.js';
+import { PageForms } from './support/page-form.js';
 import { startTestApp, TestApp } from './support/app.js';
 import { createAccount, NEW_PASSWORD, PASSWORD } from './support/accounts.js';
 import { startSmtp, TestSmtpServer } from './support/smtp.js';
@@ -160,7 +161,7 @@ describe('the hosted "send me a new email" page, in the default mode', () => {
   async function answers(email: string, count: number) {
     const out = [];
     for (let i = 0; i < count; i++) {
-      const res = await t.http.post('/reset-password/request', undefined, { form: { email }, headers: { accept: 'text/html' } });
+      const res = await new PageForms(t.http).post('/reset-password/request', { identifier: email });
       out.push([res.status, res.headers.has('retry-after'), res.text.split(email).join('ADDRESS').replace(/<input type="hidden"[^>]*>/g, '')]);
     }
     return out;

@@ -2,6 +2,7 @@ import { PAGE_CSP } from '../src/pages/page-headers.js';
 import { startTestApp, TestApp } from './support/app.js';
 import { createAccount, login, NEW_PASSWORD, TestAccount } from './support/accounts.js';
 import type { HttpResponse } from './support/http.js';
+import { PageForms } from './support/page-form.js';
 
 const HTML = { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' };
 
@@ -46,8 +47,9 @@ describe('hosted pages over HTTP', () => {
     }
   }
 
+  /** Posts a page form as a browser would: from its page, with the page's CSRF token and cookie. */
   const form = (path: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
-    t.http.post(path, undefined, { form: fields, headers: { ...HTML, ...headers } });
+    new PageForms(t.http).post(path, fields, { headers });
 
   function expectPageHeaders(res: HttpResponse) {
     expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
@@ -83,8 +85,23 @@ describe('hosted pages over HTTP', () => {
     expect(css.headers.get('content-type')).toBe('text/css; charset=utf-8');
     const js = await t.http.get('/assets/reset-password.js');
     expect(js.status).toBe(200);
-    expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(js.headers.get('content-type')).toMatch(/^(text|application)\/javascript; charset=utf-8$/);
     expect(responses[0].text).toContain('<script src="/assets/reset-password.js" defer></script>');
+    // Static files from @fastify/static: revalidated by ETag.
+    // Public files: an email in webmail may load the brand's logo from here.
+    expect(css.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
+    const etag = css.headers.get('etag')!;
+    expect(etag).toBeTruthy();
+    // (fetch adds `Cache-Control: no-cache` to a conditional request unless one is given, as browsers revalidating do not)
+    expect((await t.http.get('/assets/pages.css', { headers: { 'if-none-match': etag, 'cache-control': 'max-age=0' } })).status).toBe(304);
+    expect((await t.http.get('/assets/favicon.svg')).headers.get('content-type')).toContain('image/svg+xml');
+    expect(responses[0].text).toContain('<link rel="icon" href="/assets/favicon.svg"');
+    const icon = await t.http.get('/favicon.ico');
+    expect(icon.status).toBe(301);
+    expect(icon.headers.get('location')).toBe('/assets/favicon.svg');
+    const home = await t.http.get('/', { headers: { ...HTML, 'accept-language': 'it' } });
+    expect(home.status).toBe(302);
+    expect(home.headers.get('location')).toBe('/reset-password/request?locale=it');
   });
 
   it('GET and HEAD of the link never use the token; the POST does, once', async () => {
@@ -99,14 +116,24 @@ describe('hosted pages over HTTP', () => {
     expect(page.text).toContain('<form method="post" action="/reset-password"');
 
     const fields = { token, password: NEW_PASSWORD, password_confirm: NEW_PASSWORD };
-    const done = await form('/reset-password', fields);
+    const browser = new PageForms(t.http);
+    const csrf = PageForms.token(await browser.open(`/reset-password?token=${token}`));
+    const done = await browser.submit('/reset-password', fields, csrf);
     expect(done.status).toBe(200);
     expect(done.text).toContain('Your password was changed');
-    const again = await form('/reset-password', fields);
+    // Sent again (a second tab), or reopened after the reset: "already used", offering a new email, not an error.
+    const again = await browser.submit('/reset-password', fields, csrf);
     expect(again.status).toBe(410);
-    expect(again.text).toContain('data-reason="invalid"');
-    expect(again.text).toContain('action="/reset-password/request"');
-    expect((await t.http.get(`/reset-password?token=${token}`, { headers: HTML })).status).toBe(410);
+    expect(again.text).toContain('data-reason="used"');
+    expect(again.text).toContain('This link was already used');
+    expect(again.text).not.toContain('role="alert"');
+    const reopened = await t.http.get(`/reset-password?token=${token}`, { headers: HTML });
+    expect(reopened.status).toBe(410);
+    expect(reopened.text).toContain('data-reason="used"');
+    // A token that never worked is "invalid".
+    const forged = await t.http.get(`/reset-password?token=${token.slice(0, -4)}AAAA`, { headers: HTML });
+    expect(forged.text).toContain('data-reason="invalid"');
+    expect(forged.text).toContain('action="/reset-password/request"');
     expect((await login(t, account.username, NEW_PASSWORD)).status).toBe(200);
   });
 
@@ -119,7 +146,10 @@ describe('hosted pages over HTTP', () => {
     expect(res.text).toMatch(/<li class="rule unmet" data-rule="uppercase"/);
     expect(res.text).toMatch(/<li class="rule met" data-rule="lowercase"/);
     expect(res.text).toContain('aria-describedby="password-rules password-error" aria-invalid="true"');
-    expect(res.text).toContain('role="alert" id="error-summary"');
+    // Said once, at the field; the rule list marks which rules; no bytes.
+    expect(res.text.match(/class="field-error"/g)).toHaveLength(2); // the password's, and the hidden live mismatch slot
+    expect(res.text).toMatch(/<p class="field-error" id="password_confirm-error"[^>]* hidden>/);
+    expect(res.text).not.toMatch(/\d+ bytes/i);
     // The token still works.
     expect((await form('/reset-password', { token, password: NEW_PASSWORD, password_confirm: NEW_PASSWORD })).status).toBe(200);
   });
@@ -130,7 +160,10 @@ describe('hosted pages over HTTP', () => {
     const res = await form('/reset-password', { token, password: NEW_PASSWORD, password_confirm: `${NEW_PASSWORD}x` });
     expect(res.status).toBe(400);
     expect(res.text).toContain('The two passwords do not match.');
+    expect(res.text.split('The two passwords do not match.').length - 1).toBe(2); // the message and the live check's copy
     expect(res.text).toMatch(/id="password_confirm"[^>]*aria-invalid="true"/);
+    // What was typed in the first field stays.
+    expect(res.text).toMatch(new RegExp(`id="password" name="password" type="password"[^>]* value="${NEW_PASSWORD.replace(/[!]/g, '\\$&')}"`));
     expect((await form('/reset-password', { token, password: NEW_PASSWORD, password_confirm: NEW_PASSWORD })).status).toBe(200);
   });
 
@@ -141,12 +174,12 @@ describe('hosted pages over HTTP', () => {
     const fields = { identifier: account.username, code: wrong, password: NEW_PASSWORD, password_confirm: NEW_PASSWORD };
     const first = await form('/reset-password/code', fields);
     expect(first.status).toBe(400);
-    expect(first.text).toContain('do not match an open reset request');
+    expect(first.text).toContain('This code does not match the email address or username.');
     expect(first.text).toMatch(/id="code"[^>]*aria-describedby="code-hint code-error" aria-invalid="true"/);
     expect(first.text).toContain(`value="${account.username}"`);
     // By email address too. RESET_MAX_ATTEMPTS is 3 here: after the third wrong code even the right one is refused.
     for (let i = 0; i < 2; i++) {
-      expect((await form('/reset-password/code', { ...fields, identifier: account.email })).text).toContain('do not match');
+      expect((await form('/reset-password/code', { ...fields, identifier: account.email })).text).toContain('does not match');
     }
     const right = await form('/reset-password/code', { ...fields, code });
     expect(right.status).toBe(400);
@@ -162,11 +195,14 @@ describe('hosted pages over HTTP', () => {
     expect((await login(t, account.username, NEW_PASSWORD)).status).toBe(200);
   });
 
-  it('"request a new email" answers a known and an unknown address alike, and mails only the known one', async () => {
+  it('"Forgot your password?" answers a known and an unknown account alike (by address or username), and mails only the known one', async () => {
     const account = await createAccount(t);
     const before = (await mailbox()).filter((m) => m.to === account.email).length;
-    const known = await form('/reset-password/request', { email: account.email });
-    const unknown = await form('/reset-password/request', { email: 'nobody.known@example.com' });
+    const page = await t.http.get('/reset-password/request', { headers: HTML });
+    expect(page.text).toContain('<h1>Forgot your password?</h1>');
+    expect(page.text).toContain('<label for="identifier">Email address or username</label>');
+    const known = await form('/reset-password/request', { identifier: account.email });
+    const unknown = await form('/reset-password/request', { identifier: 'nobody.known@example.com' });
     expect(known.status).toBe(200);
     expect(unknown.status).toBe(known.status);
     expect(unknown.text.replace('nobody.known@example.com', 'X')).toBe(known.text.replace(account.email, 'X'));
@@ -176,9 +212,16 @@ describe('hosted pages over HTTP', () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     expect((await mailbox()).some((m) => m.to === 'nobody.known@example.com')).toBe(false);
-    const invalid = await form('/reset-password/request', { email: 'not an address' });
+    const count = (await mailbox()).filter((m) => m.to === account.email).length;
+    expect((await form('/reset-password/request', { identifier: account.username })).status).toBe(200);
+    const deadline2 = Date.now() + 10_000;
+    while ((await mailbox()).filter((m) => m.to === account.email).length <= count) {
+      if (Date.now() > deadline2) throw new Error('no email by username');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const invalid = await form('/reset-password/request', { identifier: '  ' });
     expect(invalid.status).toBe(400);
-    expect(invalid.text).toContain('aria-invalid="true" aria-describedby="email-error"');
+    expect(invalid.text).toContain('aria-invalid="true" aria-describedby="identifier-error"');
   });
 
   it('speaks German by ?locale= or Accept-Language, and escapes what the person typed', async () => {
@@ -188,7 +231,7 @@ describe('hosted pages over HTTP', () => {
     const en = await t.http.get('/reset-password/code?locale=en', { headers: { ...HTML, 'accept-language': 'de' } });
     expect(en.text).toContain('<html lang="en">');
     const byQuery = await t.http.get('/reset-password/request?locale=de', { headers: HTML });
-    expect(byQuery.text).toContain('Neue E-Mail anfordern');
+    expect(byQuery.text).toContain('<h1>Passwort vergessen?</h1>');
 
     const evil = '<script>alert(1)</script>"';
     const res = await form('/reset-password/code?locale=de', { identifier: evil, code: '12', password: 'x', password_confirm: 'x' });
@@ -196,6 +239,58 @@ describe('hosted pages over HTTP', () => {
     expect(res.text).not.toContain('<script>alert(1)');
     expect(res.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;&quot;');
     expect(res.text).toContain('Geben Sie die 6 Ziffern aus der E-Mail ein.');
+    // The language survives the post: the answer is German, and so are its language links' current one.
+    expect(res.text).toContain('<html lang="de">');
+    expect(res.text).toContain('name="locale" value="de"');
+    expect(res.text).toMatch(/hreflang="de" aria-current="page"/);
+  });
+
+  it('eight languages, each with its own words; an unsupported locale falls back to the default', async () => {
+    const titles: Record<string, string> = {
+      en: 'Forgot your password?',
+      de: 'Passwort vergessen?',
+      fr: 'Mot de passe oublié ?',
+      es: '¿Ha olvidado su contraseña?',
+      it: 'Password dimenticata?',
+      nl: 'Wachtwoord vergeten?',
+      pt: 'Esqueceu-se da palavra-passe?',
+      pl: 'Nie pamiętasz hasła?',
+    };
+    for (const [locale, title] of Object.entries(titles)) {
+      const res = await t.http.get(`/reset-password/request?locale=${locale}`, { headers: HTML });
+      expect(res.text).toContain(`<html lang="${locale}">`);
+      expect(res.text).toContain(`<h1>${title}</h1>`);
+      for (const other of Object.keys(titles)) expect(res.text).toContain(`hreflang="${other}"`);
+    }
+    const fallback = await t.http.get('/reset-password/request?locale=xx', { headers: { ...HTML, 'accept-language': 'ja' } });
+    expect(fallback.text).toContain('<html lang="en">');
+  });
+
+  it('refuses a form without its CSRF token, or sent from another site, with a page in the person\'s language', async () => {
+    const account = await createAccount(t);
+    const { code } = await requestReset(account);
+    const fields = { identifier: account.username, code, password: NEW_PASSWORD, password_confirm: NEW_PASSWORD, locale: 'fr' };
+    // No token, no cookie.
+    const bare = await t.http.post('/reset-password/code', undefined, { form: fields, headers: HTML });
+    expect(bare.status).toBe(403);
+    expectPageHeaders(bare);
+    expect(bare.text).toContain('<html lang="fr">');
+    expect(bare.text).toContain('Veuillez réessayer');
+    expect(bare.text).toMatch(/href="\/reset-password\/code\?locale(=|&#x3D;)fr"/);
+    // A token from another browser (another cookie) does not do either.
+    const other = new PageForms(t.http);
+    const stolen = PageForms.token(await other.open('/reset-password/code'));
+    expect((await t.http.post('/reset-password/code', undefined, { form: { ...fields, _csrf: stolen }, headers: HTML })).status).toBe(403);
+    // The right token, but the browser says the form came from another site.
+    for (const headers of [{ 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }]) {
+      const res = await form('/reset-password/code', fields, { ...headers, 'accept-language': 'de' });
+      expect(res.status).toBe(403);
+    }
+    const foreign = await new PageForms(t.http).post('/reset-password/request', { identifier: account.email }, { headers: { 'sec-fetch-site': '', origin: 'https://evil.example' } });
+    expect(foreign.status).toBe(403);
+    // The same form from our own page goes through, and the code was not used up by the refusals.
+    expect((await form('/reset-password/code', fields)).status).toBe(200);
+    expect((await login(t, account.username, NEW_PASSWORD)).status).toBe(200);
   });
 
   it('GET /dev/mailbox: JSON for API clients, the mailbox page for browsers, each message in a sandboxed frame', async () => {
@@ -226,7 +321,8 @@ describe('hosted pages over HTTP', () => {
     expect(csp).toContain('sandbox allow-top-navigation-by-user-activation');
     expect(csp).not.toContain('script-src');
     expect(frame.text).toContain('<base target="_top">');
-    expect(frame.text).toContain('data-testid="reset-link"');
+    expect(frame.text).toMatch(/<a href="[^"]+\/reset-password\?token[^"]+"[^>]*>Choose a new password<\/a>/);
+    expect(frame.text).not.toContain('data-testid');
     expect((await t.http.get('/dev/mailbox/messages/999999999')).status).toBe(404);
   });
 });

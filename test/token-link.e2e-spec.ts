@@ -67,7 +67,8 @@ describe('seed 003: /api/auth/password/reset-request and /api/auth/password/rese
       expect(secretsFrom(mail).link).toMatch(/\/reset-password\?token=[A-Za-z0-9_-]{64}$/);
       expect((await h.requestLink(a, {}, '?locale=de')).mail.subject).toBe('Passwort zurücksetzen');
       expect((await h.requestLink(a, { locale: 'de' })).mail.subject).toBe('Passwort zurücksetzen');
-      expect((await h.requestLink(a, { locale: 'fr' })).mail.subject).toBe('Reset your password');
+      expect((await h.requestLink(a, { locale: 'fr' })).mail.subject).toBe('Réinitialisez votre mot de passe');
+      expect((await h.requestLink(a, { locale: 'xx' })).mail.subject).toBe('Reset your password');
     });
 
     it('answers 404 USER_NOT_FOUND for an unknown account', async () => {

@@ -68,6 +68,17 @@ export class AppConfig {
     pollIntervalMs: number;
     defaultLocale: string;
   };
+  /** Branding shown on the pages and in the emails (unset: none). */
+  readonly brand: {
+    name?: string;
+    logoUrl?: string;
+    color?: string;
+    supportUrl?: string;
+    supportEmail?: string;
+    loginUrl?: string;
+  };
+  /** The operator's folder of views, email templates, catalogues and assets (TEMPLATES_DIR). */
+  readonly presentation: { templatesDir?: string };
 
   constructor(env: Env) {
     this.production = env.NODE_ENV === NodeEnv.Production;
@@ -140,6 +151,15 @@ export class AppConfig {
       pollIntervalMs: env.MAIL_POLL_INTERVAL_MS,
       defaultLocale: env.DEFAULT_LOCALE,
     };
+    this.brand = {
+      name: env.BRAND_NAME,
+      logoUrl: env.BRAND_LOGO_URL,
+      color: env.BRAND_COLOR,
+      supportUrl: env.SUPPORT_URL,
+      supportEmail: env.SUPPORT_EMAIL,
+      loginUrl: env.LOGIN_URL,
+    };
+    this.presentation = { templatesDir: env.TEMPLATES_DIR ? resolve(env.TEMPLATES_DIR) : undefined };
   }
 }
 

@@ -135,7 +135,7 @@ describe('parseEnv', () => {
       ['TRUST_PROXY', 'sometimes'],
       ['RESET_LINK_URL', 'reset-page'],
       ['SMTP_URL', 'http://mail.example.com'],
-      ['DEFAULT_LOCALE', 'fr'],
+      ['DEFAULT_LOCALE', 'xx'],
       ['LOGIN_MAX_FAILURES', '0'],
       ['HOST', 'example.com'],
       ['HOST', '0.0.0.0:3000'],

@@ -2,6 +2,7 @@ import { plainToInstance, Transform } from 'class-transformer';
 import { isIP } from 'node:net';
 import {
   IsBoolean,
+  IsEmail,
   IsEnum,
   IsIn,
   IsInt,
@@ -10,11 +11,13 @@ import {
   IsUrl,
   Matches,
   Max,
+  MaxLength,
   Min,
   MinLength,
   ValidateBy,
   validateSync,
 } from 'class-validator';
+import { SUPPORTED_LOCALES } from '../mail/locale.js';
 
 /**
  * Every environment variable the service reads, with its default.
@@ -187,8 +190,34 @@ export class EnvironmentVariables {
   @IsInt() @Min(10) @Max(600_000)
   MAIL_POLL_INTERVAL_MS: number = 1000;
 
-  @IsIn(['en', 'de'])
+  @IsIn([...SUPPORTED_LOCALES])
   DEFAULT_LOCALE: string = 'en';
+
+  // What people see: branding and the operator's templates
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(80)
+  BRAND_NAME?: string;
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  BRAND_LOGO_URL?: string;
+
+  @IsOptional()
+  @Matches(/^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/, { message: 'BRAND_COLOR must be a hex colour such as #0a58ca' })
+  BRAND_COLOR?: string;
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  SUPPORT_URL?: string;
+
+  @IsOptional() @IsEmail()
+  SUPPORT_EMAIL?: string;
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  LOGIN_URL?: string;
+
+  @IsOptional() @IsString() @MinLength(1)
+  TEMPLATES_DIR?: string;
 
   // Login throttling: failed attempts within the window, per account and per client IP
   @IsInt() @Min(1) @Max(10000)

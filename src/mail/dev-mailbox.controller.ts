@@ -5,6 +5,7 @@ import type { FastifyReply } from 'fastify';
 import { renderMailboxPage } from '../pages/dev-mailbox-page.js';
 import { prefersHtml } from '../pages/page-headers.js';
 import { DevMailboxAccessGuard } from './dev-mailbox-access.js';
+import { Presentation } from '../presentation/presentation.js';
 import { DevMailbox } from './dev-mailbox.js';
 
 /**
@@ -16,7 +17,10 @@ import { DevMailbox } from './dev-mailbox.js';
 @UseGuards(DevMailboxAccessGuard)
 @Controller('dev/mailbox')
 export class DevMailboxController {
-  constructor(private readonly mailbox: DevMailbox) {}
+  constructor(
+    private readonly mailbox: DevMailbox,
+    private readonly presentation: Presentation,
+  ) {}
 
   @Get()
   @ApiOperation({
@@ -48,7 +52,7 @@ export class DevMailboxController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const messages = await this.mailbox.list();
-    if (prefersHtml(accept)) return renderMailboxPage(reply, messages, typeof id === 'string' ? id : undefined);
+    if (prefersHtml(accept)) return renderMailboxPage(this.presentation, reply, messages, typeof id === 'string' ? id : undefined);
     return messages;
   }
 }

@@ -1,37 +1,42 @@
-export const SUPPORTED_LOCALES = ['en', 'de'] as const;
-export type Locale = (typeof SUPPORTED_LOCALES)[number];
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Negotiator from 'negotiator';
 
-function supported(tag: unknown): Locale | undefined {
+const LOCALES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'presentation', 'locales');
+
+/**
+ * The languages of the pages and emails: one per catalogue in src/presentation/locales/. Any
+ * other locale asked for, on any contract or page, falls back (Accept-Language, then DEFAULT_LOCALE).
+ */
+export const SUPPORTED_LOCALES: readonly string[] = readdirSync(LOCALES_DIR)
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => f.slice(0, -'.json'.length))
+  .sort();
+export type Locale = string;
+
+/** A supported locale for a language tag (`de`, `DE-at`, `pt_BR` → `de`, `de`, `pt`), else undefined. */
+export function supportedLocale(tag: unknown): Locale | undefined {
   if (typeof tag !== 'string') return undefined;
   const primary = tag.trim().toLowerCase().split(/[-_]/)[0];
   return SUPPORTED_LOCALES.find((l) => l === primary);
 }
 
 /**
- * The first supported locale among explicit choices (body, then query), then the
- * Accept-Language header by quality, else the default.
+ * The first supported locale among explicit choices (in the order given), then the
+ * Accept-Language header by quality (parsed by negotiator), else the default.
  */
-export function resolveLocale(
-  explicit: unknown[],
-  acceptLanguage: unknown,
-  fallback: string,
-): Locale {
+export function resolveLocale(explicit: unknown[], acceptLanguage: unknown, fallback: string): Locale {
   for (const choice of explicit) {
-    const locale = supported(choice);
+    const locale = supportedLocale(choice);
     if (locale) return locale;
   }
-  const ranked = (typeof acceptLanguage === 'string' ? acceptLanguage : '')
-    .split(',')
-    .map((part) => {
-      const [tag, ...params] = part.trim().split(';');
-      const q = params.map((p) => /^q=([\d.]+)$/.exec(p.trim())?.[1]).find(Boolean);
-      return { tag, q: q === undefined ? 1 : Number(q) };
-    })
-    .filter((l) => l.tag && l.q > 0)
-    .sort((a, b) => b.q - a.q);
-  for (const { tag } of ranked) {
-    const locale = supported(tag);
-    if (locale) return locale;
+  if (typeof acceptLanguage === 'string' && acceptLanguage.trim()) {
+    const preferred = new Negotiator({ headers: { 'accept-language': acceptLanguage } }).languages();
+    for (const tag of preferred) {
+      const locale = supportedLocale(tag);
+      if (locale) return locale;
+    }
   }
-  return supported(fallback) ?? 'en';
+  return supportedLocale(fallback) ?? 'en';
 }

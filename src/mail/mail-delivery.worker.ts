@@ -5,7 +5,7 @@ import { isDatabaseUnavailable } from '../database/pg.js';
 import { Metrics } from '../observability/metrics.js';
 import { DevMailbox } from './dev-mailbox.js';
 import { ClaimedMail, MailOutbox } from './mail-outbox.js';
-import { renderMail } from './templates.js';
+import { Presentation } from '../presentation/presentation.js';
 
 /** Bounds on one SMTP delivery (nodemailer's defaults allow minutes). */
 export const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 15_000 };
@@ -36,6 +36,7 @@ export class MailDeliveryWorker implements OnApplicationBootstrap, BeforeApplica
     private readonly devMailbox: DevMailbox,
     private readonly config: AppConfig,
     private readonly metrics: Metrics,
+    private readonly presentation: Presentation,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -89,7 +90,7 @@ export class MailDeliveryWorker implements OnApplicationBootstrap, BeforeApplica
   }
 
   private async deliver(mail: ClaimedMail): Promise<void> {
-    const rendered = renderMail(mail.template, mail.locale, mail.params);
+    const rendered = this.presentation.renderMail(mail.template, mail.locale, mail.params);
     let failure: unknown;
     try {
       await this.mailer.sendMail({ to: mail.to, subject: rendered.subject, text: rendered.text, html: rendered.html });

@@ -5,6 +5,7 @@ import { DevMailbox } from './dev-mailbox.js';
 import { MailDeliveryWorker } from './mail-delivery.worker.js';
 import { MailOutbox } from './mail-outbox.js';
 import { SMTP_TIMEOUTS } from './mail-delivery.worker.js';
+import { Presentation } from '../presentation/presentation.js';
 
 @Module({})
 export class MailModule {
@@ -26,8 +27,8 @@ export class MailModule {
           }),
         }),
       ],
-      providers: [MailOutbox, MailDeliveryWorker, DevMailbox],
-      exports: [MailOutbox, MailDeliveryWorker, DevMailbox],
+      providers: [MailOutbox, MailDeliveryWorker, DevMailbox, Presentation],
+      exports: [MailOutbox, MailDeliveryWorker, DevMailbox, Presentation],
     };
   }
 }

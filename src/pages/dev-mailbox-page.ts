@@ -1,17 +1,18 @@
 import type { FastifyReply } from 'fastify';
 import type { DevMessage } from '../mail/dev-mailbox.js';
+import type { Presentation } from '../presentation/presentation.js';
 import { MAILBOX_CSP, setPageHeaders } from './page-headers.js';
-import { renderPage } from './templates.js';
 
 /**
- * The dev mailbox as a page: the kept messages newest first, and one of them (`?id=`, else the
- * newest) rendered in a sandboxed frame served by DevMailboxFrameController, its links clickable.
+ * The dev mailbox as a page (views/mailbox.hbs): the kept messages newest first, and one of them
+ * (`?id=`, else the newest) rendered in a sandboxed frame served by DevMailboxFrameController.
  */
-export function renderMailboxPage(reply: FastifyReply, messages: DevMessage[], selectedId?: string): string {
+export function renderMailboxPage(presentation: Presentation, reply: FastifyReply, messages: DevMessage[], selectedId?: string): string {
   setPageHeaders(reply, MAILBOX_CSP);
   const selected = messages.find((m) => m.id === selectedId) ?? messages[0];
-  return renderPage('mailbox', {
+  return presentation.renderPage('mailbox', {
     locale: 'en',
+    title: 'Dev mailbox',
     wide: true,
     selected,
     messages: messages.map((m) => ({ ...m, current: m.id === selected?.id })),

@@ -1,11 +1,13 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { PageAssetsController } from './assets.controller.js';
 import { PageExceptionFilter } from './page-exception.filter.js';
 import { ResetPasswordPagesController } from './reset-password.controller.js';
+import { SameSiteFormGuard } from './same-site.guard.js';
+import { SiteController } from './site.controller.js';
 
 /**
- * The hosted pages: /reset-password (link), /reset-password/code, /reset-password/request and
- * their assets (the dev mailbox's page and frames are DevMailboxModule's, src/mail/dev-mailbox.module.ts).
+ * The hosted pages: /reset-password (link), /reset-password/code, /reset-password/request, `/`
+ * and the favicon (their static files are served by @fastify/static, see pages.setup.ts). The dev
+ * mailbox's page and frames are DevMailboxModule's (src/mail/dev-mailbox.module.ts).
  */
 @Module({})
 export class PagesModule {
@@ -14,9 +16,9 @@ export class PagesModule {
       module: PagesModule,
       controllers: [
         ResetPasswordPagesController,
-        PageAssetsController,
+        SiteController,
       ],
-      providers: [PageExceptionFilter],
+      providers: [PageExceptionFilter, SameSiteFormGuard],
     };
   }
 }

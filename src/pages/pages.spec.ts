@@ -1,12 +1,18 @@
+import 'reflect-metadata';
+import { AppConfig } from '../config/app-config.js';
+import { parseEnv } from '../config/env.js';
 import { DevMailboxController } from '../mail/dev-mailbox.controller.js';
 import { MailModule } from '../mail/mail.module.js';
+import { Presentation } from '../presentation/presentation.js';
 import { DevMailboxFrameController } from './dev-mailbox-frame.controller.js';
 import { mailFrameHtml } from './dev-mailbox-page.js';
-import { prefersHtml } from './page-headers.js';
+import { pageCsp, prefersHtml } from './page-headers.js';
 import { PagesModule } from './pages.module.js';
 import { ResetPasswordPagesController } from './reset-password.controller.js';
-import { renderPage, rulesView } from './templates.js';
-import { PAGE_MESSAGES } from './messages.js';
+
+const presentation = new Presentation(
+  new AppConfig(parseEnv({ JWT_SECRET: 'j'.repeat(40), RESET_SECRET: 'r'.repeat(40), NODE_ENV: 'test', DATA_DIR: '/nonexistent-data-dir' })),
+);
 
 describe('hosted pages', () => {
   it('mounts the dev mailbox page and its message frame only outside production', () => {
@@ -35,18 +41,27 @@ describe('hosted pages', () => {
     expect(mailFrameHtml('<p>no head</p>')).toBe('<base target="_top"><p>no head</p>');
   });
 
-  it('marks the failed rules and every other rule as met after a refusal', () => {
-    const rules = rulesView(PAGE_MESSAGES.en, ['common', 'uppercase']);
+  it('marks the failed rules and every other shown rule as met after a refusal; "too long" only when it is', () => {
+    const rules = presentation.rules('en', ['common', 'uppercase']);
     expect(rules.filter((r) => r.state === 'unmet').map((r) => r.id).sort()).toEqual(['common', 'uppercase']);
-    expect(rules.every((r) => r.state === 'met' || r.state === 'unmet')).toBe(true);
-    expect(rulesView(PAGE_MESSAGES.en).every((r) => r.state === '')).toBe(true);
+    expect(rules.filter((r) => !r.hidden).every((r) => r.state === 'met' || r.state === 'unmet')).toBe(true);
+    expect(rules.find((r) => r.id === 'max_bytes')!.hidden).toBe(true);
+    expect(presentation.rules('en').every((r) => r.state === '')).toBe(true);
+    const tooLong = presentation.rules('en', ['max_bytes']).find((r) => r.id === 'max_bytes')!;
+    expect(tooLong).toMatchObject({ hidden: false, state: 'unmet' });
+    expect(rules.map((r) => r.text).join(' ')).not.toMatch(/byte/i);
   });
 
-  it('has every string in both languages and escapes values', () => {
-    expect(Object.keys(PAGE_MESSAGES.de).sort()).toEqual(Object.keys(PAGE_MESSAGES.en).sort());
-    const html = renderPage('resetForm', { locale: 'de', token: '"><script>x</script>' });
+  it('escapes values and speaks the page language', () => {
+    const html = presentation.renderPage('reset-form', { locale: 'de', token: '"><script>x</script>' });
     expect(html).toContain('<html lang="de">');
     expect(html).not.toContain('<script>x');
     expect(html).toContain('&quot;&gt;&lt;script&gt;');
+    expect(html).toContain('Neues Passwort wählen');
+  });
+
+  it('allows the logo origin as an image source only when a logo is set', () => {
+    expect(pageCsp()).toContain("img-src 'self' data:;");
+    expect(pageCsp('https://cdn.acme.test/logo.png')).toContain("img-src 'self' data: https://cdn.acme.test;");
   });
 });

@@ -1,43 +1,60 @@
-import { Body, Controller, Get, Headers, HttpCode, Post, Query, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Post, Query, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { AcceptsForms } from '../common/content-type.hook.js';
+import { ModuleRef } from '@nestjs/core';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ApiError } from '../common/api-error.js';
 import { AppConfig } from '../config/app-config.js';
 import { resolveLocale, type Locale } from '../mail/locale.js';
 import { PasswordPolicyError, type PasswordRule } from '../password/password-policy.js';
+import { type PageContext, type PageView, Presentation } from '../presentation/presentation.js';
 import { PasswordResetService } from '../reset/password-reset.service.js';
 import { ResetError } from '../reset/reset-errors.js';
+import { ResetRequests } from '../reset/reset-requests.js';
+import { ResetSecrets } from '../reset/reset-secrets.js';
 import { StrictRateLimit } from '../throttling/strict-rate-limit.decorator.js';
-import { PAGE_MESSAGES, type PageMessages } from './messages.js';
 import { PageExceptionFilter } from './page-exception.filter.js';
-import { setPageHeaders } from './page-headers.js';
-import { renderPage, rulesView, type PageContext } from './templates.js';
+import { pageCsp, setPageHeaders } from './page-headers.js';
+import { SameSiteFormGuard } from './same-site.guard.js';
 
 type Form = Record<string, unknown>;
 
 const str = (value: unknown): string => (typeof value === 'string' ? value : '');
-const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
 /** Core errors that mean "this link cannot be used" (anything else is not the person's doing). */
 const LINK_ERRORS = new Set<string>(['token_missing', 'token_invalid', 'token_expired', 'account_deleted']);
 /** Core errors that mean "these account and code do not open a reset". */
 const CODE_ERRORS = new Set<string>(['unknown_account', 'code_incorrect', 'no_reset_requested', 'code_expired', 'rate_limit_exceeded', 'account_deleted']);
 
+interface Field {
+  value?: string;
+  error?: string;
+}
+
 /**
- * The hosted reset pages: the emailed link's page, the 6-digit-code page, and a "send me a new
- * email" form. Server-rendered HTML with plain forms; everything goes through the shared reset core.
+ * The hosted reset pages: "Forgot your password?" (by email address or username), the emailed
+ * link's page, and the 6-digit-code page. Server-rendered HTML with plain forms; everything goes
+ * through the shared reset core. Every form carries a CSRF token and is refused from other sites.
  *
  * GET never uses a token: email scanners and link previewers fetch links before people do. It
  * only reads whether the token is still usable, to show the right page.
  */
 @ApiExcludeController()
+@AcceptsForms() // HTML forms, protected by a CSRF token and the same-site check
 @UseFilters(PageExceptionFilter)
 @Controller('reset-password')
 export class ResetPasswordPagesController {
+  private readonly csp: string;
+
   constructor(
     private readonly reset: PasswordResetService,
     private readonly config: AppConfig,
-  ) {}
+    private readonly presentation: Presentation,
+    private readonly secrets: ResetSecrets,
+    private readonly moduleRef: ModuleRef,
+  ) {
+    this.csp = pageCsp(config.brand.logoUrl);
+  }
 
   @Get()
   async linkPage(
@@ -47,21 +64,21 @@ export class ResetPasswordPagesController {
   ): Promise<string> {
     const locale = this.locale(query, {}, acceptLanguage);
     const token = str(query.token);
-    setPageHeaders(reply);
-    const switchPath = token ? `/reset-password?token=${encodeURIComponent(token)}` : '/reset-password';
+    const switchPath = this.linkPath(token);
     if (!token) return this.linkError(reply, locale, 'token_missing', switchPath);
     try {
       // Read-only: nothing is used, counted or changed.
       await this.reset.requestForToken(token);
     } catch (err) {
-      if (err instanceof ResetError && LINK_ERRORS.has(err.code)) return this.linkError(reply, locale, err.code, switchPath);
+      if (err instanceof ResetError && LINK_ERRORS.has(err.code)) return this.linkError(reply, locale, err.code, switchPath, token);
       throw err;
     }
-    return renderPage('resetForm', { locale, token, switchPath });
+    return this.page(reply, 'reset-form', { locale, token, switchPath });
   }
 
   @Post()
   @HttpCode(200)
+  @UseGuards(SameSiteFormGuard)
   async submitLink(
     @Body() body: Form,
     @Query() query: Form,
@@ -69,26 +86,25 @@ export class ResetPasswordPagesController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string> {
     const locale = this.locale(query, body, acceptLanguage);
-    const t = PAGE_MESSAGES[locale];
     const token = str(body?.token);
-    setPageHeaders(reply);
-    const invalid = this.checkPasswordFields(t, body);
+    const switchPath = this.linkPath(token);
+    const invalid = this.checkPasswordFields(locale, body);
     if (invalid) {
       reply.status(400);
-      return renderPage('resetForm', { locale, token, ...invalid });
+      return this.page(reply, 'reset-form', { locale, token, switchPath, ...invalid });
     }
     try {
       await this.reset.resetWithToken(token || undefined, str(body.password));
     } catch (err) {
       if (err instanceof PasswordPolicyError) {
         reply.status(400);
-        return renderPage('resetForm', { locale, token, ...this.policyFailure(t, err.violations) });
+        return this.page(reply, 'reset-form', { locale, token, switchPath, ...this.policyFailure(locale, err.violations) });
       }
-      if (err instanceof ResetError && LINK_ERRORS.has(err.code)) return this.linkError(reply, locale, err.code);
+      if (err instanceof ResetError && LINK_ERRORS.has(err.code)) return this.linkError(reply, locale, err.code, switchPath, token);
       // The password was changed; only a follow-up (the notice email) failed and was logged.
       if (!(err instanceof ResetError && err.code === 'post_commit_failure')) throw err;
     }
-    return renderPage('success', { locale });
+    return this.page(reply, 'success', { locale, switchPath: '/reset-password/request' });
   }
 
   @Get('code')
@@ -98,12 +114,12 @@ export class ResetPasswordPagesController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): string {
     const locale = this.locale(query, {}, acceptLanguage);
-    setPageHeaders(reply);
-    return renderPage('codeForm', { locale, switchPath: '/reset-password/code' });
+    return this.page(reply, 'code-form', { locale, switchPath: '/reset-password/code' });
   }
 
   @Post('code')
   @HttpCode(200)
+  @UseGuards(SameSiteFormGuard)
   async submitCode(
     @Body() body: Form,
     @Query() query: Form,
@@ -111,41 +127,38 @@ export class ResetPasswordPagesController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string> {
     const locale = this.locale(query, body, acceptLanguage);
-    const t = PAGE_MESSAGES[locale];
-    setPageHeaders(reply);
     const identifier = str(body?.identifier).trim();
     const code = str(body?.code).trim();
-    const echo = { identifier: { value: identifier }, code: { value: code } };
+    const base = { locale, switchPath: '/reset-password/code', identifier: { value: identifier } as Field, code: { value: code } as Field };
     const fail = (context: Partial<PageContext>) => {
       reply.status(400);
-      return renderPage('codeForm', { locale, ...echo, ...context } as PageContext);
+      return this.page(reply, 'code-form', { ...base, ...context } as PageContext);
     };
-    const errors: { field: string; message: string }[] = [];
-    if (!identifier) errors.push({ field: 'identifier', message: t.identifierRequired });
-    if (!/^\d{6}$/.test(code)) errors.push({ field: 'code', message: t.codeFormat });
-    const passwordInvalid = this.checkPasswordFields(t, body);
-    if (errors.length || passwordInvalid) {
+    const identifierError = identifier ? undefined : this.text(locale, 'page.code.identifierRequired');
+    const codeError = /^\d{6}$/.test(code) ? undefined : this.text(locale, 'page.code.codeFormat');
+    const passwordInvalid = this.checkPasswordFields(locale, body);
+    if (identifierError || codeError || passwordInvalid) {
       return fail({
         ...passwordInvalid,
-        errors: [...errors, ...(passwordInvalid?.errors ?? [])],
-        identifier: { value: identifier, error: errors.find((e) => e.field === 'identifier')?.message },
-        code: { value: code, error: errors.find((e) => e.field === 'code')?.message },
+        identifier: { value: identifier, error: identifierError },
+        code: { value: code, error: codeError },
       });
     }
     try {
       await this.reset.resetWithCode({ login: identifier }, code, str(body.password));
     } catch (err) {
-      if (err instanceof PasswordPolicyError) return fail(this.policyFailure(t, err.violations));
+      if (err instanceof PasswordPolicyError) return fail(this.policyFailure(locale, err.violations));
       if (err instanceof ResetError && CODE_ERRORS.has(err.code)) {
-        const message =
-          err.code === 'code_expired' ? t.codeExpired : err.code === 'rate_limit_exceeded' ? t.codeLocked : t.codeWrong;
-        return fail({ errors: [{ field: 'code', message }], code: { value: code, error: message } });
+        const key =
+          err.code === 'code_expired' ? 'page.code.codeExpired' : err.code === 'rate_limit_exceeded' ? 'page.code.codeLocked' : 'page.code.codeWrong';
+        return fail({ code: { value: code, error: this.text(locale, key) } });
       }
       if (!(err instanceof ResetError && err.code === 'post_commit_failure')) throw err;
     }
-    return renderPage('success', { locale });
+    return this.page(reply, 'success', { locale, switchPath: '/reset-password/request' });
   }
 
+  /** "Forgot your password?": where a person starts. */
   @Get('request')
   requestPage(
     @Query() query: Form,
@@ -153,17 +166,17 @@ export class ResetPasswordPagesController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): string {
     const locale = this.locale(query, {}, acceptLanguage);
-    setPageHeaders(reply);
-    return renderPage('requestForm', { locale, switchPath: '/reset-password/request' });
+    return this.page(reply, 'request-form', { locale, switchPath: '/reset-password/request', identifier: {} });
   }
 
   /**
-   * Sends a new email to the account that uses this address. Whether such an account exists is
-   * never shown: the answer is the same either way.
+   * Sends a new email to the account with this email address or username. Whether such an
+   * account exists is never shown: the answer is the same either way.
    */
   @Post('request')
   @HttpCode(200)
   @StrictRateLimit()
+  @UseGuards(SameSiteFormGuard)
   async submitRequest(
     @Body() body: Form,
     @Query() query: Form,
@@ -171,63 +184,83 @@ export class ResetPasswordPagesController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string> {
     const locale = this.locale(query, body, acceptLanguage);
-    const t = PAGE_MESSAGES[locale];
-    setPageHeaders(reply);
-    const email = str(body?.email).trim();
-    if (!EMAIL.test(email) || email.length > 254) {
+    const identifier = (str(body?.identifier) || str(body?.email)).trim();
+    const switchPath = '/reset-password/request';
+    if (!identifier || identifier.length > 254) {
       reply.status(400);
-      return renderPage('requestForm', {
-        locale,
-        email: { value: email, error: t.emailInvalid },
-        errors: [{ field: 'email', message: t.emailInvalid }],
-      });
+      const error = this.text(locale, 'page.request.identifierRequired');
+      return this.page(reply, 'request-form', { locale, switchPath, identifier: { value: identifier, error } });
     }
     try {
-      await this.reset.requestReset({ email }, locale, { conceal: true });
+      await this.reset.requestReset({ login: identifier }, locale, { conceal: true });
     } catch (err) {
       if (err instanceof ResetError && (err.code === 'unknown_account' || err.code === 'no_email_addresses')) {
         // Answered like a known account.
       } else if (err instanceof ApiError && err.status === 429) {
         reply.status(429).headers(err.headers);
-        return renderPage('requestForm', { locale, email: { value: email }, errors: [{ message: t.tooManyRequests }] });
+        return this.page(reply, 'request-form', { locale, switchPath, identifier: { value: identifier }, alert: this.text(locale, 'page.tooManyRequests') });
       } else {
         throw err;
       }
     }
-    return renderPage('requestSent', { locale, sentBody: t.requestSentBody.replace('{{email}}', email) });
+    return this.page(reply, 'request-sent', { locale, switchPath, identifier });
+  }
+
+  private page(reply: FastifyReply, view: PageView, context: PageContext): string {
+    setPageHeaders(reply, this.csp);
+    const csrfToken = reply.generateCsrf();
+    return this.presentation.renderPage(view, { csrfToken, ...context });
+  }
+
+  private text(locale: Locale, key: string, params?: Record<string, unknown>): string {
+    return this.presentation.text(locale, key, params);
   }
 
   private locale(query: Form, body: Form, acceptLanguage: unknown): Locale {
-    return resolveLocale([query?.locale, body?.locale], acceptLanguage, this.config.mail.defaultLocale);
+    return resolveLocale([body?.locale, query?.locale], acceptLanguage, this.config.mail.defaultLocale);
+  }
+
+  private linkPath(token: string): string {
+    return token ? `/reset-password?token=${encodeURIComponent(token)}` : '/reset-password';
   }
 
   /** Required password and matching confirmation, checked before the core sees anything. */
-  private checkPasswordFields(t: PageMessages, body: Form): Partial<PageContext> | undefined {
+  private checkPasswordFields(locale: Locale, body: Form): Partial<PageContext> | undefined {
     const password = str(body?.password);
-    if (!password) {
-      return { password: { error: t.passwordRequired }, errors: [{ field: 'password', message: t.passwordRequired }] };
-    }
+    if (!password) return { password: { error: this.text(locale, 'page.password.required') } };
     if (str(body.password_confirm) !== password) {
-      return { confirm: { error: t.passwordMismatch }, errors: [{ field: 'password_confirm', message: t.passwordMismatch }] };
+      // What was typed in the first field stays; only the repetition is asked for again.
+      return { password: { value: password }, confirm: { error: this.text(locale, 'page.password.mismatch') } };
     }
     return undefined;
   }
 
-  private policyFailure(t: PageMessages, violations: PasswordRule[]): Partial<PageContext> {
-    const failed = violations.map((rule) => t.rules[rule]).join('; ');
-    return {
-      rules: rulesView(t, violations),
-      violations,
-      password: { error: `${t.stillNeeded}: ${failed}` },
-      errors: [{ field: 'password', message: t.passwordPolicy }],
-    };
+  /** The failed rules are marked in the rule list; the field says once what to do. */
+  private policyFailure(locale: Locale, violations: PasswordRule[]): Partial<PageContext> {
+    const key =
+      violations.length === 1 && violations[0] === 'max_bytes'
+        ? 'page.password.tooLong'
+        : violations.length === 1 && violations[0] === 'common'
+          ? 'page.password.common'
+          : 'page.password.policy';
+    return { rules: this.presentation.rules(locale, violations), violations, password: { error: this.text(locale, key) } };
   }
 
-  private linkError(reply: FastifyReply, locale: Locale, code: string, switchPath?: string): string {
-    const t = PAGE_MESSAGES[locale];
-    const reason = code === 'token_expired' ? 'expired' : code === 'token_missing' ? 'missing' : 'invalid';
-    const message = reason === 'expired' ? t.linkExpired : reason === 'missing' ? t.linkMissing : t.linkInvalid;
+  private async linkError(reply: FastifyReply, locale: Locale, code: string, switchPath: string, token?: string): Promise<string> {
     reply.status(code === 'token_missing' ? 400 : 410);
-    return renderPage('linkError', { locale, reason, message, switchPath, email: {} });
+    if (code === 'token_invalid' && token && (await this.alreadyUsed(token))) {
+      return this.page(reply, 'link-used', { locale, switchPath });
+    }
+    const reason = code === 'token_expired' ? 'expired' : code === 'token_missing' ? 'missing' : 'invalid';
+    const message = this.text(locale, `page.linkError.${reason}`);
+    return this.page(reply, 'link-error', { locale, reason, message, switchPath, identifier: {} });
+  }
+
+  /** Whether the token is genuine and its reset was completed (read-only). */
+  private async alreadyUsed(token: string): Promise<boolean> {
+    const id = this.secrets.parseToken(token);
+    if (!id) return false;
+    const request = await this.moduleRef.get(ResetRequests, { strict: false }).byId(id);
+    return !!request && !!request.usedAt && this.secrets.tokenMatches(token, request.tokenHash);
   }
 }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 import { SUPPORTED_LOCALES } from '../../../mail/locale.js';
 
 const numberToString = ({ value }: { value: unknown }) => (typeof value === 'number' ? String(value) : value);
@@ -11,9 +11,10 @@ export class SendEmailDto {
   @Length(1, 190)
   username!: string;
 
-  @ApiPropertyOptional({ enum: SUPPORTED_LOCALES, description: 'Language of the email (also ?locale= or Accept-Language)' })
+  @ApiPropertyOptional({ enum: SUPPORTED_LOCALES, description: 'Language of the email (also ?locale= or Accept-Language); an unsupported one falls back to DEFAULT_LOCALE' })
   @IsOptional()
-  @IsIn(SUPPORTED_LOCALES)
+  @IsString()
+  @MaxLength(35)
   locale?: string;
 }
 
