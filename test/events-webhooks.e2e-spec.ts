@@ -1,0 +1,66 @@
+import { Webhook } from 'standardwebhooks';
+import { startTestApp, TestApp } from './support/app.js';
+import { createAccount, PASSWORD } from './support/accounts.js';
+import { deliveriesOf, eventsOf, eventually, FAST_EVENTS, WebhookReceiver, webhookSecret } from './support/events.js';
+
+describe('Account events to webhooks (Standard Webhooks signatures)', () => {
+  const secret = webhookSecret();
+  let receiver: WebhookReceiver;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    // Every event is refused twice (500) before it is accepted.
+    receiver = await WebhookReceiver.start({ failures: 2, fail: 500 });
+    t = await startTestApp({ WEBHOOK_URLS: receiver.url, WEBHOOK_SECRET: secret, ...FAST_EVENTS });
+  });
+  afterAll(async () => {
+    await t.close();
+    await receiver.stop();
+  });
+
+  it('retries a refused webhook until it accepts, then never sends it again; every call is signed', async () => {
+    const a = await createAccount(t, { withEmail: false });
+    const [created] = await eventsOf(t, a.id);
+    expect(created).toMatchObject({ type: 'account.created', account_id: a.id, data: { username: a.username } });
+
+    const [delivery] = await eventually(async () => {
+      const rows = await deliveriesOf(t, created.id);
+      return rows[0]?.status === 'delivered' ? rows : undefined;
+    });
+    expect(delivery).toMatchObject({ destination: `webhook:${receiver.url}`, attempts: 3 });
+
+    const calls = receiver.callsFor(created.id);
+    expect(calls.map((c) => c.status)).toEqual([500, 500, 204]);
+    const wh = new Webhook(secret);
+    for (const call of calls) {
+      const headers = {
+        'webhook-id': String(call.headers['webhook-id']),
+        'webhook-timestamp': String(call.headers['webhook-timestamp']),
+        'webhook-signature': String(call.headers['webhook-signature']),
+      };
+      expect(headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]+=*$/);
+      expect(wh.verify(call.body, headers)).toEqual(JSON.parse(call.body));
+      expect(call.headers['content-type']).toBe('application/json');
+      expect(JSON.parse(call.body)).toEqual({
+        id: created.id,
+        type: 'account.created',
+        time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+        account_id: a.id,
+        data: { username: a.username },
+      });
+      expect(call.body).not.toContain(PASSWORD);
+    }
+    // A body changed in transit, or signed with another secret, fails verification.
+    const last = calls[2];
+    const headers = Object.fromEntries(['webhook-id', 'webhook-timestamp', 'webhook-signature'].map((h) => [h, String(last.headers[h])]));
+    expect(() => wh.verify(last.body.replace(a.username, 'mallory'), headers)).toThrow();
+    expect(() => new Webhook(webhookSecret()).verify(last.body, headers)).toThrow();
+
+    // Later runs of the worker find nothing to send for it: one more event goes through and
+    // the first is still at three calls.
+    const b = await createAccount(t, { withEmail: false });
+    const [next] = await eventsOf(t, b.id);
+    await eventually(async () => ((await deliveriesOf(t, next.id))[0]?.status === 'delivered' ? true : undefined));
+    expect(receiver.callsFor(created.id)).toHaveLength(3);
+  });
+});
