@@ -102,3 +102,12 @@ export async function eventually<T>(check: () => Promise<T | undefined> | T | un
     await new Promise((r) => setTimeout(r, every));
   }
 }
+
+/** The NATS server with JetStream the event suites use (CI starts one on the default port). */
+export const TEST_NATS_URL = process.env.TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
+
+/** A stream name and subject prefix of their own, so suites on one server never see each other's events. */
+export function freshStream(): { EVENTS_NATS_STREAM: string; EVENTS_NATS_SUBJECT_PREFIX: string } {
+  const tag = randomBytes(6).toString('hex');
+  return { EVENTS_NATS_STREAM: `TEST_EVENTS_${tag}`, EVENTS_NATS_SUBJECT_PREFIX: `test.${tag}` };
+}
