@@ -20,7 +20,7 @@ export interface WebhookCall {
 
 /**
  * An in-process webhook receiver: answers `fail` (a status) to the first `failures` calls of
- * each webhook-id, then 204; records every call.
+ * each webhook-id, then 204; records every call (when it arrives).
  */
 export class WebhookReceiver {
   readonly calls: WebhookCall[] = [];
@@ -30,6 +30,7 @@ export class WebhookReceiver {
     private readonly server: Server,
     private readonly failures: number,
     private readonly fail: number,
+    private readonly delayMs: number,
   ) {
     server.on('request', (req, res) => {
       let body = '';
@@ -42,15 +43,16 @@ export class WebhookReceiver {
         const status = n <= this.failures ? this.fail : 204;
         this.calls.push({ headers: req.headers, body, status });
         res.statusCode = status;
-        res.end();
+        setTimeout(() => res.end(), this.delayMs);
       });
     });
   }
 
-  static async start(options: { failures?: number; fail?: number } = {}): Promise<WebhookReceiver> {
+  /** `delayMs`: how long each answer takes (a slow receiver). */
+  static async start(options: { failures?: number; fail?: number; delayMs?: number } = {}): Promise<WebhookReceiver> {
     const server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return new WebhookReceiver(server, options.failures ?? 0, options.fail ?? 500);
+    return new WebhookReceiver(server, options.failures ?? 0, options.fail ?? 500, options.delayMs ?? 0);
   }
 
   get url(): string {
