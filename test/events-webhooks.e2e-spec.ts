@@ -1,4 +1,5 @@
 import { Webhook } from 'standardwebhooks';
+import { DataSource } from 'typeorm';
 import { startTestApp, TestApp } from './support/app.js';
 import { createAccount, PASSWORD } from './support/accounts.js';
 import { deliveriesOf, eventsOf, eventually, FAST_EVENTS, WebhookReceiver, webhookSecret } from './support/events.js';
@@ -62,5 +63,19 @@ describe('Account events to webhooks (Standard Webhooks signatures)', () => {
     const [next] = await eventsOf(t, b.id);
     await eventually(async () => ((await deliveriesOf(t, next.id))[0]?.status === 'delivered' ? true : undefined));
     expect(receiver.callsFor(created.id)).toHaveLength(3);
+  });
+
+  it('records nothing for a change that did not happen', async () => {
+    const a = await createAccount(t);
+    const again = await t.http.post('/auth/register', { username: a.username.toUpperCase(), email: `other.${a.email}`, password: PASSWORD });
+    expect(again.status).toBe(409);
+    const wrong = await t.http.post('/api/auth/forgotPassword/resetPassword', { username: a.username, code: '123456', new_password: 'NewPassword1234!' });
+    expect(wrong.status).toBe(400);
+    expect((await eventsOf(t, a.id)).map((e) => [e.type, e.data])).toEqual([
+      ['account.created', { username: a.username }],
+      ['email.added', { email: a.email, primary: true }],
+    ]);
+    const [row] = await t.app.get(DataSource).query(`SELECT count(*)::int AS n FROM account_events WHERE data->>'email' = $1`, [`other.${a.email}`]);
+    expect(row.n).toBe(0);
   });
 });
