@@ -1,5 +1,5 @@
 // Jest configuration. Suites that need a service besides the embedded database and the
-// in-process SMTP server (Chromium, Redis) run when that service is there; on a machine
+// in-process SMTP server (Chromium, Redis, NATS) run when that service is there; on a machine
 // without it they are left out with a message saying so, never counted as passed or skipped.
 // CI sets REQUIRE_ALL_SUITES=1: a missing service then fails the run instead.
 import { existsSync } from 'node:fs';
@@ -7,6 +7,7 @@ import { connect } from 'node:net';
 
 const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => p && existsSync(p));
 const REDIS_URL = new URL(process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379');
+const NATS_URL = new URL(process.env.TEST_NATS_URL ?? 'nats://127.0.0.1:4222');
 
 function answers(host, port) {
   return new Promise((resolve) => {
@@ -29,10 +30,15 @@ const NEEDS = [
     suites: ['rate-limit-redis', 'send-throttle-redis'],
     present: () => answers(REDIS_URL.hostname, REDIS_URL.port || 6379),
   },
+  {
+    service: `NATS with JetStream at ${NATS_URL.host} (TEST_NATS_URL) and /usr/sbin/nats-server`,
+    suites: ['events-nats'],
+    present: async () => existsSync('/usr/sbin/nats-server') && (await answers(NATS_URL.hostname, NATS_URL.port || 4222)),
+  },
 ];
 
 /** Suites with npm scripts of their own (PostgreSQL and built-app suites run by .ci/run). */
-const OWN_SCRIPT = ['replicas', 'faults', 'fuzz'];
+const OWN_SCRIPT = ['replicas', 'faults', 'fuzz', 'events-replicas'];
 
 export default async () => {
   const leftOut = [...OWN_SCRIPT];

@@ -79,6 +79,18 @@ export class AppConfig {
   };
   /** The operator's folder of views, email templates, catalogues and assets (TEMPLATES_DIR). */
   readonly presentation: { templatesDir?: string };
+  /** Account events: delivered to NATS JetStream and/or webhooks when configured. */
+  readonly events: {
+    natsUrls: string[];
+    natsStream: string;
+    subjectPrefix: string;
+    webhookUrls: string[];
+    /** The key bytes of WEBHOOK_SECRET (after `whsec_`). */
+    webhookKey?: Buffer;
+    retryBaseMs: number;
+    retryMaxMs: number;
+    pollIntervalMs: number;
+  };
 
   constructor(env: Env) {
     this.production = env.NODE_ENV === NodeEnv.Production;
@@ -160,6 +172,16 @@ export class AppConfig {
       loginUrl: env.LOGIN_URL,
     };
     this.presentation = { templatesDir: env.TEMPLATES_DIR ? resolve(env.TEMPLATES_DIR) : undefined };
+    this.events = {
+      natsUrls: (env.EVENTS_NATS_URL ?? '').split(',').map((u) => u.trim()).filter(Boolean),
+      natsStream: env.EVENTS_NATS_STREAM,
+      subjectPrefix: env.EVENTS_NATS_SUBJECT_PREFIX,
+      webhookUrls: (env.WEBHOOK_URLS ?? '').split(',').map((u) => u.trim()).filter(Boolean),
+      webhookKey: env.WEBHOOK_SECRET ? Buffer.from(env.WEBHOOK_SECRET.slice('whsec_'.length), 'base64') : undefined,
+      retryBaseMs: env.EVENTS_RETRY_BASE_MS,
+      retryMaxMs: env.EVENTS_RETRY_MAX_MS,
+      pollIntervalMs: env.EVENTS_POLL_INTERVAL_MS,
+    };
   }
 }
 

@@ -276,9 +276,61 @@ export class EnvironmentVariables {
   /** An idle keep-alive connection is closed after this (behind a load balancer: longer than its idle timeout). */
   @IsInt() @Min(100) @Max(600_000)
   HTTP_KEEP_ALIVE_TIMEOUT_MS: number = 30_000;
+  // Events to other services
+  /** NATS server(s) with JetStream that account events are published to; unset = no NATS. */
+  @IsOptional()
+  @Matches(/^\s*(nats|tls):\/\/[^\s,]+(\s*,\s*(nats|tls):\/\/[^\s,]+)*\s*$/, {
+    message: 'EVENTS_NATS_URL must be a comma-separated list of nats:// or tls:// URLs',
+  })
+  EVENTS_NATS_URL?: string;
+
+  /** The JetStream stream the events go to (created when missing). */
+  @Matches(/^[A-Za-z0-9_-]{1,64}$/, { message: 'EVENTS_NATS_STREAM must be 1-64 letters, digits, _ or -' })
+  EVENTS_NATS_STREAM: string = 'AUTH_EVENTS';
+
+  /** Subjects are `<prefix>.<type>`; the stream takes `<prefix>.>`. */
+  @Matches(/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/, { message: 'EVENTS_NATS_SUBJECT_PREFIX must be dot-separated tokens of letters, digits, _ or -' })
+  EVENTS_NATS_SUBJECT_PREFIX: string = 'auth';
+
+  /** Comma-separated http(s) URLs every event is POSTed to (Standard Webhooks signatures). */
+  @IsOptional()
+  @Matches(/^\s*https?:\/\/[^\s,]+(\s*,\s*https?:\/\/[^\s,]+)*\s*$/, {
+    message: 'WEBHOOK_URLS must be a comma-separated list of http(s):// URLs',
+  })
+  WEBHOOK_URLS?: string;
+
+  /** The Standard Webhooks signing secret, `whsec_` + base64 of 24 to 64 random bytes. */
+  @IsOptional()
+  @ValidateBy({
+    name: 'isWebhookSecret',
+    validator: {
+      validate: (v: unknown) => typeof v === 'string' && isWebhookSecret(v),
+      defaultMessage: () => 'WEBHOOK_SECRET must be whsec_ followed by base64 of 24 to 64 bytes',
+    },
+  })
+  WEBHOOK_SECRET?: string;
+
+  /** Delay before the first retry of a failed event delivery; doubles with each attempt. */
+  @IsInt() @Min(10) @Max(3_600_000)
+  EVENTS_RETRY_BASE_MS: number = 1000;
+
+  @IsInt() @Min(10) @Max(86_400_000)
+  EVENTS_RETRY_MAX_MS: number = 300_000;
+
+  /** How often the event delivery worker looks for due deliveries. */
+  @IsInt() @Min(10) @Max(60_000)
+  EVENTS_POLL_INTERVAL_MS: number = 1000;
 }
 
 export type Env = EnvironmentVariables;
+
+/** A Standard Webhooks secret: `whsec_` and the base64 of 24 to 64 key bytes. */
+export function isWebhookSecret(value: string): boolean {
+  const m = /^whsec_([A-Za-z0-9+/]+={0,2})$/.exec(value);
+  if (!m || m[1].length % 4 !== 0) return false;
+  const bytes = Buffer.from(m[1], 'base64').length;
+  return bytes >= 24 && bytes <= 64;
+}
 
 /** Parses and validates raw variables; throws one message naming every bad variable. */
 export function parseEnv(raw: Record<string, string | undefined>): Env {
@@ -293,6 +345,7 @@ export function parseEnv(raw: Record<string, string | undefined>): Env {
   const problems = errors.map(
     (e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`,
   );
+  if (env.WEBHOOK_URLS && !env.WEBHOOK_SECRET) problems.push('WEBHOOK_SECRET: required with WEBHOOK_URLS');
   problems.push(...productionProblems(env));
   if (env.HTTP_HEADERS_TIMEOUT_MS > env.HTTP_REQUEST_TIMEOUT_MS)
     problems.push('HTTP_HEADERS_TIMEOUT_MS: must not be longer than HTTP_REQUEST_TIMEOUT_MS');

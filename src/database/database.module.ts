@@ -9,6 +9,8 @@ export function typeOrmOptions(config: AppConfig): TypeOrmModuleOptions {
   const common = {
     type: 'postgres' as const,
     entities: ENTITIES,
+    // Feature modules register their own entities (TypeOrmModule.forFeature).
+    autoLoadEntities: true,
     migrations: MIGRATIONS,
     migrationsRun: true,
     migrationsTransactionMode: 'each' as const,

@@ -5,6 +5,7 @@ import { unauthorized } from '../auth/access-token.guard.js';
 import { AccessTokens, IssuedToken } from '../auth/access-tokens.js';
 import { AuthService } from '../auth/auth.service.js';
 import { LoginThrottle } from '../auth/login-throttle.js';
+import { AccountEvents } from '../events/account-events.js';
 import type { Locale } from '../mail/locale.js';
 import { PasswordHasher } from '../password/password-hasher.js';
 import { PasswordPolicy } from '../password/password-policy.js';
@@ -44,6 +45,7 @@ export class PasswordChangeService {
     private readonly tokens: AccessTokens,
     private readonly hasher: PasswordHasher,
     private readonly policy: PasswordPolicy,
+    private readonly events: AccountEvents,
   ) {}
 
   /** Returns a fresh access token: the change revokes every older one, the caller's included. */
@@ -72,7 +74,9 @@ export class PasswordChangeService {
       // The token must still be current when the change commits (a concurrent change revokes it).
       const [row] = await tx.query(`SELECT token_version FROM users WHERE id = $1 FOR UPDATE`, [user.id]);
       if (!row || row.token_version !== change.tokenVersion) return null;
-      return this.reset.completeReset(tx, user, hash, change.locale);
+      const changed = await this.reset.completeReset(tx, user, hash, change.locale);
+      await this.events.record(tx, { type: 'password.changed', accountId: user.id, data: { method: 'current_password' } });
+      return changed;
     });
     if (version === null) throw unauthorized();
     this.reset.mailQueued();

@@ -6,6 +6,7 @@ import { AppConfig } from '../config/app-config.js';
 import type { Locale } from '../mail/locale.js';
 import { MailDeliveryWorker } from '../mail/mail-delivery.worker.js';
 import { MailOutbox } from '../mail/mail-outbox.js';
+import { AccountEvents } from '../events/account-events.js';
 import { Metrics } from '../observability/metrics.js';
 import { PasswordHasher } from '../password/password-hasher.js';
 import { PasswordPolicy } from '../password/password-policy.js';
@@ -74,6 +75,7 @@ export class PasswordResetService {
     private readonly codeGuard: CodeGuard,
     private readonly hidden: HiddenRequests,
     private readonly loginThrottle: LoginThrottle,
+    private readonly events: AccountEvents,
   ) {
     this.keys = new IdentifierKeys(config.reset.secret);
   }
@@ -161,6 +163,7 @@ export class PasswordResetService {
     const consumed = await this.db.transaction(async (tx) => {
       if (!(await this.requests.consume(tx, request!.id))) return false;
       await this.completeReset(tx, user, hash, request!.locale);
+      await this.events.record(tx, { type: 'password.reset', accountId: user.id, data: { method: 'code' } });
       return true;
     });
     // Outside the transaction: on PGlite the transaction holds the only connection.
@@ -185,6 +188,7 @@ export class PasswordResetService {
     const consumed = await this.db.transaction(async (tx) => {
       if (!(await this.requests.consume(tx, request.id))) return false;
       await this.completeReset(tx, user, hash, request.locale);
+      await this.events.record(tx, { type: 'password.reset', accountId: user.id, data: { method: 'link' } });
       return true;
     });
     if (!consumed) {

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
 import { MailModule } from '../mail/mail.module.js';
+import { EventsModule } from '../events/events.module.js';
 import { PasswordChangeService } from './password-change.service.js';
 import { PasswordResetService } from './password-reset.service.js';
 import { CodeGuard } from './code-guard.js';
@@ -18,7 +19,7 @@ export class ResetModule {
     return {
       module: ResetModule,
       global: true,
-      imports: [AuthModule, MailModule.register(options)],
+      imports: [AuthModule, MailModule.register(options), EventsModule],
       providers: [
         PasswordResetService,
         PasswordChangeService,

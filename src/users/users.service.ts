@@ -4,6 +4,7 @@ import { DataSource, EntityManager, Repository } from 'typeorm';
 import { ApiError } from '../common/api-error.js';
 import { isUniqueViolation, returnedRows } from '../database/pg.js';
 import { normalizeEmail } from './email-address.js';
+import { AccountEvents } from '../events/account-events.js';
 import { UserEmail } from './user-email.entity.js';
 import { User } from './user.entity.js';
 
@@ -21,6 +22,7 @@ export class UsersService {
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly events: AccountEvents,
   ) {}
 
   findById(id: string): Promise<User | null> {
@@ -76,6 +78,7 @@ export class UsersService {
               ),
             ]
           : [];
+        await this.events.record(tx, { type: 'account.created', accountId: user.id, data: { username: user.username } }, ...user.emails.map((e) => ({ type: 'email.added' as const, accountId: user.id, data: { email: e.email, primary: e.isPrimary } })));
         return user;
       });
     } catch (err) {
