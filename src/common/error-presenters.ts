@@ -14,6 +14,8 @@ export interface NormalizedError {
 export interface PresentedError {
   status: number;
   body: unknown;
+  /** Headers the contract adds to the error's own (e.g. FastAPI's WWW-Authenticate on a 401 login). */
+  headers?: Record<string, string>;
 }
 
 export type ErrorPresenter = (error: NormalizedError) => PresentedError;

@@ -34,5 +34,8 @@ export const fastApiPresenter: ErrorPresenter = (e) => {
     return { status: e.status, body: { detail: `Password does not meet the requirements: ${rules.join(', ')}` } };
   }
   const known = DETAILS[e.code];
-  return { status: known?.status ?? e.status, body: { detail: known?.detail ?? e.message } };
+  const status = known?.status ?? e.status;
+  // FastAPI's OAuth2 routes answer every 401 with the scheme to use, as OAuth2PasswordBearer does.
+  const headers = status === 401 ? { 'WWW-Authenticate': 'Bearer' } : undefined;
+  return { status, body: { detail: known?.detail ?? e.message }, ...(headers ? { headers } : {}) };
 };
