@@ -52,10 +52,10 @@ export class TokenLinkController {
     { status: 401, code: 'token_expired', message: 'The password reset token has expired' },
     { status: 404, code: 'account_deleted', message: 'User not found' },
     ...BODY_ERRORS,
-    ...SERVICE_ERRORS,
     { status: 500, code: 'database_failure', message: 'A database operation failed' },
     { status: 500, code: 'hash_failure', message: 'The password could not be processed' },
     { status: 500, code: 'post_commit_failure', message: 'The password was changed, but a follow-up step failed' },
+    ...SERVICE_ERRORS,
   ])
   async resetPassword(@Body() body: TokenResetDto, @Query('token') queryToken: unknown) {
     const token = typeof queryToken === 'string' && queryToken !== '' ? queryToken : body.token;
