@@ -35,7 +35,7 @@ export class AuthResetPasswordController {
   @HttpCode(200)
   @StrictRateLimit()
   @ApiOperation({ operationId: 'authForgotPassword', summary: 'Email a verification code (and link) for a password reset', description: 'Flow 1 of PATCH /auth/resetpassword starts here: the email carries the 6-digit code to send as `?code=`.' })
-  @ApiQuery({ name: 'locale', required: false, schema: { type: 'string', example: 'de' }, description: LOCALE_DESCRIPTION })
+  @ApiQuery({ name: 'locale', required: false, schema: { type: 'string' }, description: LOCALE_DESCRIPTION })
   @ApiOkResponse({ type: AuthMessageDto, example: { message: 'Verification code sent' } })
   @ApiErrors(AUTH_RESETPASSWORD_ERRORS, [
     fieldError('email', 'email is required', 'isDefined'),
@@ -64,7 +64,7 @@ export class AuthResetPasswordController {
   @ApiQuery({
     name: 'code',
     required: false,
-    schema: { type: 'string', example: '029925' },
+    schema: { type: 'string' },
     description: "Flow 1: the 6-digit verification code sent to the user's email (required for the forgot password flow; leave it out in flow 2)",
   })
   @ApiBody({

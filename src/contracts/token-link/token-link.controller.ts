@@ -22,7 +22,7 @@ export class TokenLinkController {
   @HttpCode(200)
   @StrictRateLimit()
   @ApiOperation({ operationId: 'tokenLinkResetRequest', summary: 'Email a password reset link (in the requested locale, else DEFAULT_LOCALE)', description: 'The link points at RESET_LINK_URL with the token as `?token=`; the frontend sends that token to POST /api/auth/password/reset.' })
-  @ApiQuery({ name: 'locale', required: false, schema: { type: 'string', example: 'de' }, description: LOCALE_DESCRIPTION })
+  @ApiQuery({ name: 'locale', required: false, schema: { type: 'string' }, description: LOCALE_DESCRIPTION })
   @ApiOkResponse({ type: TokenLinkMessageDto, example: { message: 'Password reset email sent' } })
   @ApiErrors(TOKEN_LINK_ERRORS, [
     { status: 400, code: 'no_email_addresses', message: 'The account has no email address' },

@@ -41,7 +41,7 @@ export class UsernameCodeController {
   @HttpCode(200)
   @StrictRateLimit()
   @ApiOperation({ operationId: 'usernameCodeSendEmail', summary: 'Send the reset email (code and link) to every address of the account', description: 'Issues a 6-digit code and a link token (superseding any earlier request) and emails both to every address of the account, in the requested language.' })
-  @ApiQuery({ name: 'locale', required: false, schema: { type: 'string', example: 'de' }, description: LOCALE_DESCRIPTION })
+  @ApiQuery({ name: 'locale', required: false, schema: { type: 'string' }, description: LOCALE_DESCRIPTION })
   @ApiOkResponse({ type: UsernameCodeMessageDto, example: { msg: 'Sent' } })
   @ApiErrors(USERNAME_CODE_ERRORS, [
     fieldError('username', 'username is required', 'isDefined'),
