@@ -33,7 +33,7 @@ export const defaultPresenter: ErrorPresenter = (e) => ({
 });
 
 /**
- * Each seed contract renders errors in its own body shape. Contracts register the path
+ * Each contract renders errors in its own body shape. Contracts register the path
  * prefixes they own; every error under such a path (validation, body parsing, 404, 429,
  * domain errors) goes through that contract's presenter.
  */

@@ -1,7 +1,7 @@
 import type { ErrorPresenter } from '../../common/error-presenters.js';
 import { PASSWORD_RULE_TEXT, PasswordRule } from '../../password/password-policy.js';
 
-/** Seed 000 wording, by the core's error code. */
+/** The forgot-password contract's wording, by the core's error code. */
 const DETAILS: Record<string, { detail: string; status?: number }> = {
   unknown_account: { detail: 'User not found' },
   // The confirm route names no account: every unusable token is "invalid or expired".
