@@ -60,7 +60,19 @@ export const fieldError = (field: string, msg: string, type: string): ErrorCase 
 /** What every JSON body route can answer besides its own errors. */
 export const BODY_ERRORS: ErrorCase[] = [
   { status: 400, code: 'invalid_json', message: 'Body is not valid JSON' },
+  // A body that cannot be read at all: Content-Length that does not match, a forbidden __proto__ key.
+  { status: 400, code: 'bad_request', message: 'Bad request' },
   { status: 413, code: 'payload_too_large', message: 'Request body is larger than 16 KiB' },
+  { status: 415, code: 'unsupported_media_type', message: 'Unsupported content type; send application/json' },
+];
+
+/**
+ * What any request can be answered with before it reaches a route: Node's HTTP parser (see
+ * client-error.ts), and a body of an unsupported type (also on GET, see content-type.hook.ts).
+ */
+export const CONNECTION_ERRORS: ErrorCase[] = [
+  { status: 408, code: 'request_timeout', message: 'The request took too long to arrive' },
+  { status: 431, code: 'request_header_fields_too_large', message: 'The request line and headers are larger than 16 KiB' },
   { status: 415, code: 'unsupported_media_type', message: 'Unsupported content type; send application/json' },
 ];
 
@@ -69,6 +81,7 @@ export const SERVICE_ERRORS: ErrorCase[] = [
   { status: 429, code: 'too_many_requests', message: 'Too many requests, try again later' },
   { status: 500, code: 'internal_error', message: 'Internal server error' },
   { status: 503, code: 'service_unavailable', message: 'The service is temporarily unavailable, try again shortly' },
+  ...CONNECTION_ERRORS,
 ];
 
 const RETRY_AFTER = {
@@ -81,11 +94,13 @@ const STATUS_TEXT: Record<number, string> = {
   401: 'Not authenticated',
   403: 'Forbidden',
   404: 'Not found',
+  408: 'The request took too long to arrive',
   409: 'Conflict',
   413: 'Body larger than 16 KiB',
   415: 'Unsupported content type',
   422: 'Request validation failed',
   429: 'Too many requests; wait Retry-After seconds',
+  431: 'Request line and headers larger than 16 KiB',
   500: 'Internal error',
   503: 'Temporarily unavailable; wait Retry-After seconds',
 };

@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, DEFAULT_ERROR_SHAPE } from '../common/swagger.js';
+import { ApiErrors, CONNECTION_ERRORS, DEFAULT_ERROR_SHAPE } from '../common/swagger.js';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { SkipThrottle } from '@nestjs/throttler';
 import { OPERATIONS_TAG } from './health.tag.js';
@@ -49,7 +49,7 @@ export class HealthController {
   @Get('live')
   @ApiOperation({ operationId: 'healthLive', summary: 'Liveness: the process answers', description: 'Answers 200 while the process runs, without touching the database; for a liveness probe.' })
   @ApiOkResponse({ type: LivenessDto, description: 'The process answers' })
-  @ApiErrors(DEFAULT_ERROR_SHAPE, [{ status: 500, code: 'internal_error', message: 'Internal server error' }])
+  @ApiErrors(DEFAULT_ERROR_SHAPE, [{ status: 500, code: 'internal_error', message: 'Internal server error' }, ...CONNECTION_ERRORS])
   live() {
     return { status: 'ok' };
   }
@@ -61,6 +61,7 @@ export class HealthController {
   @ApiErrors(DEFAULT_ERROR_SHAPE, [
     { status: 503, code: 'service_unavailable', message: 'Service Unavailable Exception' },
     { status: 500, code: 'internal_error', message: 'Internal server error' },
+    ...CONNECTION_ERRORS,
   ])
   ready() {
     return this.health.check([
