@@ -454,7 +454,7 @@ describeWithBrowser('hosted pages in a browser', () => {
     const tags = new Set<string>((doc.tags ?? []).map((tag) => tag.name));
     for (const operations of Object.values(doc.paths)) for (const op of Object.values(operations)) for (const tag of op.tags ?? []) tags.add(tag);
     expect(tags.size).toBeGreaterThan(0);
-    expect([...tags].some((tag) => tag.startsWith('Seed 002'))).toBe(true);
+    expect([...tags].some((tag) => tag.startsWith('username-code'))).toBe(true);
 
     const account = await createAccount(t);
     await withPage(browser, 'swagger-ui', async (page) => {

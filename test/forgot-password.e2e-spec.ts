@@ -55,7 +55,7 @@ describe('seed 000: /forgot-password and /login (FastAPI-shaped)', () => {
       const missing = await t.http.post('/forgot-password/code', {});
       expect(missing.status).toBe(422);
       expect(missing.body.detail).toEqual(
-        expect.arrayContaining([{ loc: ['body', 'email'], msg: 'email must be an email', type: 'isEmail' }]),
+        expect.arrayContaining([{ loc: ['body', 'email'], msg: 'email is required', type: 'isDefined' }]),
       );
       expect(Object.keys(missing.body)).toEqual(['detail']);
 
@@ -145,7 +145,7 @@ describe('seed 000: /forgot-password and /login (FastAPI-shaped)', () => {
       const res = await t.http.post('/forgot-password/confirm', { code: 'x', new_password: NEW_PASSWORD });
       expect(res.status).toBe(422);
       expect(res.body.detail).toEqual(
-        expect.arrayContaining([{ loc: ['body', 'confirm_password'], msg: 'confirm_password must be a string', type: 'isString' }]),
+        expect.arrayContaining([{ loc: ['body', 'confirm_password'], msg: 'confirm_password is required', type: 'isDefined' }]),
       );
       expect(res.body.detail.every((d: { loc: string[] }) => d.loc.join('.') === 'body.confirm_password')).toBe(true);
     });
@@ -169,7 +169,7 @@ describe('seed 000: /forgot-password and /login (FastAPI-shaped)', () => {
       const invalid = await t.http.post('/login', { email: 'a@example.com' });
       expect(invalid.status).toBe(422);
       expect(invalid.body.detail).toEqual(
-        expect.arrayContaining([{ loc: ['body', 'password'], msg: 'password must be a string', type: 'isString' }]),
+        expect.arrayContaining([{ loc: ['body', 'password'], msg: 'password is required', type: 'isDefined' }]),
       );
       const a = await createAccount(t);
       for (let i = 0; i < 3; i++) expect((await login(a.email, `Wrong-${i}-Pass!`)).status).toBe(401);

@@ -2,7 +2,8 @@
  * Property-based fuzzing of every route in the service's own OpenAPI document (/docs-json):
  * generated bodies, query strings and headers (wrong types, huge strings within the 16 KiB body
  * limit, unicode, nulls, nested objects, SQL and template metacharacters, invalid JSON, wrong
- * content types). For every case: no 5xx, an answer within the per-request timeout, a JSON error
+ * content types). For every case: no 5xx, an answer that conforms to the OpenAPI document
+ * (test/support/openapi-conformance.ts), an answer within the per-request timeout, a JSON error
  * body in the shape of the contract that owns the path (read from its own error presenter), and
  * no account or reset state changed by a rejected request. Some classes of input have a stricter
  * expected answer (see `Expectation`): a body in a content type the route's document does not
@@ -21,6 +22,7 @@ import { BODY_LIMIT_BYTES } from '../src/app.js';
 import { ErrorPresenters } from '../src/common/error-presenters.js';
 import { startTestApp, TestApp } from './support/app.js';
 import { createAccount, TestAccount } from './support/accounts.js';
+import { conformanceFor } from './support/openapi-conformance.js';
 import { secretsFrom, startSmtp, TestSmtpServer } from './support/smtp.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS || 5000);
@@ -400,7 +402,7 @@ describe('fuzzing every documented route', () => {
   }
 
   /** One request over node:http, which (unlike fetch) sends a body with GET and any header as given. */
-  function send(r: FuzzRequest): Promise<{ status: number; text: string; contentType: string }> {
+  function send(r: FuzzRequest): Promise<{ status: number; text: string; contentType: string; headers: Headers }> {
     return new Promise((resolvePromise, reject) => {
       const { port } = new URL(t.url);
       const payload = r.body === undefined ? undefined : Buffer.from(r.body);
@@ -419,7 +421,12 @@ describe('fuzzing every documented route', () => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('end', () =>
-            resolvePromise({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), contentType: String(res.headers['content-type'] ?? '') }),
+            resolvePromise({
+              status: res.statusCode ?? 0,
+              text: Buffer.concat(chunks).toString('utf8'),
+              contentType: String(res.headers['content-type'] ?? ''),
+              headers: new Headers(Object.entries(res.headers).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)] as [string, string]]))),
+            }),
           );
           res.on('error', reject);
         },
@@ -452,6 +459,9 @@ describe('fuzzing every documented route', () => {
         if (res.status >= 500) throw new Error(`5xx: ${label}`);
         const expectationProblem = unmetExpectation(r, res.status, res.text);
         if (expectationProblem) throw new Error(`${expectationProblem}: ${label}`);
+        // Every answer conforms to the OpenAPI document (status, schema, headers), as in test/support/http.ts.
+        const unconforming = (await conformanceFor(t.url)).check(r.route.method, `${t.url}${r.path}`, res.status, res.headers, res.text);
+        if (unconforming.length) throw new Error(`${unconforming.join('; ')}: ${label}`);
         if (res.status < 400) return; // accepted: state may change
         if (!/^application\/json/.test(res.contentType)) throw new Error(`not JSON (${res.contentType}): ${label}`);
         let parsed: unknown;

@@ -1,4 +1,3 @@
-import { ErrorPresenters } from '../src/common/error-presenters.js';
 import { startTestApp, TestApp } from './support/app.js';
 import { statuses, WRONG_LOGIN, xff } from './support/rate-limit.js';
 import { freshClientIp } from './support/redis.js';
@@ -67,13 +66,11 @@ describe('per-client-IP rate limits', () => {
   it('renders the 429 in the body shape of the contract that owns the route', async () => {
     const t = await startTestApp({ RATE_LIMIT_PER_MINUTE: '6' });
     try {
-      t.app.get(ErrorPresenters).register(['/auth'], (e) => ({
-        status: e.status,
-        body: { msg: e.message, error_code: e.code },
-      }));
-      const got = await statuses(2, () => t.http.post('/auth/login', WRONG_LOGIN));
-      expect(got).toEqual([401, 429]);
-      const res = await t.http.post('/auth/login', WRONG_LOGIN);
+      // The username-code contract answers `{msg, error_code}`.
+      const send = () => t.http.post('/api/auth/forgotPassword/sendEmail', { username: 'nobody' });
+      const got = await statuses(2, send);
+      expect(got).toEqual([404, 429]);
+      const res = await send();
       expect(res.body).toEqual({ msg: expect.any(String), error_code: 'too_many_requests' });
       expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
     } finally {

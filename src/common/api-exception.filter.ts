@@ -4,7 +4,7 @@ import { isDatabaseUnavailable } from '../database/pg.js';
 import { ApiError } from './api-error.js';
 import { ErrorPresenters, NormalizedError } from './error-presenters.js';
 
-const HTTP_CODES: Record<number, string> = {
+export const HTTP_CODES: Record<number, string> = {
   400: 'bad_request',
   401: 'unauthorized',
   403: 'forbidden',
@@ -23,7 +23,7 @@ const HTTP_CODES: Record<number, string> = {
 };
 
 /** Fastify's own errors (body parsing, limits) by their code. */
-const FASTIFY_ERRORS: Record<string, { status: number; code: string; message: string }> = {
+export const FASTIFY_ERRORS: Record<string, { status: number; code: string; message: string }> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported_media_type', message: 'Unsupported content type; send application/json' },
   FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'payload_too_large', message: 'Request body is larger than 16 KiB' },
   FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'invalid_json', message: 'Body is empty but Content-Type is application/json' },
@@ -49,9 +49,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const error = this.normalize(exception);
     const path = (request.url ?? '/').split('?')[0];
-    const { status, body } = this.presenters.forPath(path)(error);
+    const { status, body, headers } = this.presenters.forPath(path)(error);
     if (reply.sent) return;
-    reply.status(status).headers(error.headers).header('Cache-Control', 'no-store').send(body);
+    reply.status(status).headers({ ...error.headers, ...headers }).header('Cache-Control', 'no-store').send(body);
   }
 
   normalize(exception: unknown): NormalizedError {

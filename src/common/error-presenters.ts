@@ -14,6 +14,8 @@ export interface NormalizedError {
 export interface PresentedError {
   status: number;
   body: unknown;
+  /** Headers the contract adds to the error's own (e.g. FastAPI's WWW-Authenticate on a 401 login). */
+  headers?: Record<string, string>;
 }
 
 export type ErrorPresenter = (error: NormalizedError) => PresentedError;
@@ -31,7 +33,7 @@ export const defaultPresenter: ErrorPresenter = (e) => ({
 });
 
 /**
- * Each seed contract renders errors in its own body shape. Contracts register the path
+ * Each contract renders errors in its own body shape. Contracts register the path
  * prefixes they own; every error under such a path (validation, body parsing, 404, 429,
  * domain errors) goes through that contract's presenter.
  */

@@ -5,7 +5,9 @@ import { refusedInput } from './input-rules.js';
 function flatten(errors: ValidationError[], path: (string | number)[] = []): FieldError[] {
   return errors.flatMap((e) => {
     const loc = [...path, e.property];
-    const own = Object.entries(e.constraints ?? {}).map(([type, msg]) => ({ loc, msg, type }));
+    // A missing field says only that it is required, not every rule its absent value fails.
+    const constraints = e.constraints?.isDefined ? { isDefined: e.constraints.isDefined } : (e.constraints ?? {});
+    const own = Object.entries(constraints).map(([type, msg]) => ({ loc, msg, type }));
     return [...own, ...flatten(e.children ?? [], loc)];
   });
 }

@@ -1,3 +1,5 @@
+import { conformanceFor } from './openapi-conformance.js';
+
 export interface HttpResponse<T = any> {
   status: number;
   body: T;
@@ -14,7 +16,11 @@ export interface RequestOptions {
   raw?: string;
 }
 
-/** A small fetch wrapper for end-to-end tests: real HTTP, JSON in and out. */
+/**
+ * A small fetch wrapper for end-to-end tests: real HTTP, JSON in and out. Every response is
+ * checked against the app's OpenAPI document (see openapi-conformance.ts): one that does not
+ * conform throws, and so fails the test that made the request.
+ */
 export class HttpClient {
   constructor(readonly baseUrl: string) {}
 
@@ -33,6 +39,9 @@ export class HttpClient {
     }
     const response = await fetch(this.baseUrl + path, { method, headers, body: payload, redirect: 'manual' });
     const text = await response.text();
+    const checker = await conformanceFor(this.baseUrl);
+    const problems = checker.check(method, this.baseUrl + path, response.status, response.headers, text);
+    if (problems.length) throw new Error(`The response does not conform to the OpenAPI document:\n${problems.join('\n')}`);
     let parsed: unknown = text;
     try {
       parsed = text ? JSON.parse(text) : undefined;

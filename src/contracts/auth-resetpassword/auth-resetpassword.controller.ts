@@ -1,42 +1,30 @@
 import { Body, Controller, Headers, HttpCode, Patch, Post, Query, Req, UseGuards } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiBearerAuth,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiQuery,
-  ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { AuthenticatedUser } from '../../auth/access-token.guard.js';
 import { ApiError } from '../../common/api-error.js';
-import { ErrorDto } from '../../common/swagger.js';
+import { LOCALE_DESCRIPTION } from '../../common/fields.js';
+import { ApiErrors, BODY_ERRORS, fieldError, SERVICE_ERRORS } from '../../common/swagger.js';
 import { AppConfig } from '../../config/app-config.js';
 import { resolveLocale } from '../../mail/locale.js';
 import { PasswordChangeService } from '../../reset/password-change.service.js';
 import { PasswordResetService } from '../../reset/password-reset.service.js';
 import { StrictRateLimit } from '../../throttling/strict-rate-limit.decorator.js';
+import { AUTH_RESETPASSWORD_TAG } from './auth-resetpassword.tag.js';
 import { ChangeFlowBearerGuard } from './change-flow-bearer.guard.js';
-import { AuthForgotPasswordDto, AuthResetPasswordDto, MessageDto, ResetPasswordResultDto } from './dto/auth-resetpassword.dto.js';
+import { AUTH_RESETPASSWORD_ERRORS, AuthForgotPasswordDto, AuthMessageDto, AuthResetPasswordDto, ResetPasswordResultDto } from './dto/auth-resetpassword.dto.js';
 import { invalidFlow, requestedFlow } from './reset-flow.js';
 import { TokenResponse } from '../../auth/token-response.js';
 
-export const AUTH_RESETPASSWORD_TAG = 'Seed 001: auth/forgotpassword and auth/resetpassword (code or Bearer change)';
-
 const RESET_DESCRIPTION = [
-  'Flow 1 (forgot password): `?code=` with the 6-digit code from /auth/forgotpassword; no authentication.',
-  'Flow 2 (change password): `Authorization: Bearer <token>` and `current_password` in the body; returns a fresh access token.',
-  'Provide either `code` or `current_password`, not both.',
+  'Flow 1 (forgot password): `?code=` with the 6-digit code from /auth/forgotpassword; no authentication (the security requirement is optional for this flow).',
+  'Flow 2 (change password): `Authorization: Bearer <token>` and `current_password` in the body; returns a fresh access token. Only this flow needs the Bearer token.',
+  'Provide either `code` or `current_password`, not both (`invalid_flow`).',
 ].join('\n\n');
 
-/** Seed 001: `POST /auth/forgotpassword` and `PATCH /auth/resetpassword`. */
+/** The auth-resetpassword contract: `POST /auth/forgotpassword` and `PATCH /auth/resetpassword`. */
 @ApiTags(AUTH_RESETPASSWORD_TAG)
 @Controller('auth')
-@ApiBadRequestResponse({ type: ErrorDto, description: '`validation_failed`, `invalid_json`' })
 export class AuthResetPasswordController {
   constructor(
     private readonly reset: PasswordResetService,
@@ -47,11 +35,17 @@ export class AuthResetPasswordController {
   @Post('forgotpassword')
   @HttpCode(200)
   @StrictRateLimit()
-  @ApiOperation({ summary: 'Email a verification code (and link) for a password reset' })
-  @ApiQuery({ name: 'locale', required: false, enum: ['en', 'de'] })
-  @ApiOkResponse({ type: MessageDto, example: { message: 'Verification code sent' } })
-  @ApiNotFoundResponse({ type: ErrorDto, example: { statusCode: 404, error_code: 'unknown_account', message: 'No account with this email address' } })
-  @ApiTooManyRequestsResponse({ type: ErrorDto, description: '`too_many_requests` (with Retry-After)' })
+  @ApiOperation({ operationId: 'authForgotPassword', summary: 'Email a verification code (and link) for a password reset', description: 'Flow 1 of PATCH /auth/resetpassword starts here: the email carries the 6-digit code to send as `?code=`.' })
+  @ApiQuery({ name: 'locale', required: false, schema: { type: 'string' }, description: LOCALE_DESCRIPTION })
+  @ApiOkResponse({ type: AuthMessageDto, example: { message: 'Verification code sent' } })
+  @ApiErrors(AUTH_RESETPASSWORD_ERRORS, [
+    fieldError('email', 'email is required', 'isDefined'),
+    { status: 400, code: 'no_email_addresses', message: 'There are no email addresses for this account' },
+    { status: 404, code: 'unknown_account', message: 'No account with this email address' },
+    ...BODY_ERRORS,
+    { status: 429, code: 'too_many_requests', message: 'Too many password reset requests; try again later' },
+    ...SERVICE_ERRORS,
+  ])
   async forgotPassword(
     @Body() body: AuthForgotPasswordDto,
     @Query('locale') queryLocale: unknown,
@@ -67,8 +61,21 @@ export class AuthResetPasswordController {
   @TokenResponse() // flow 2 answers a fresh access token
   @UseGuards(ChangeFlowBearerGuard)
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'Reset the password with a code (flow 1) or change it with the current one (flow 2)', description: RESET_DESCRIPTION })
-  @ApiQuery({ name: 'code', required: false, description: "The verification code sent to the user's email (required for forgot password flow)", example: '482901' })
+  @ApiSecurity({})
+  @ApiOperation({ operationId: 'authResetPassword', summary: 'Reset the password with a code (flow 1) or change it with the current one (flow 2)', description: RESET_DESCRIPTION })
+  @ApiQuery({
+    name: 'code',
+    required: false,
+    schema: { type: 'string' },
+    description: "Flow 1: the 6-digit verification code sent to the user's email (required for the forgot password flow; leave it out in flow 2)",
+  })
+  @ApiBody({
+    type: AuthResetPasswordDto,
+    examples: {
+      forgot: { summary: 'Flow 1: with ?code= (no Bearer token)', value: { email: 'user@example.com', new_password: 'NewSecurePassword123!', confirm_password: 'NewSecurePassword123!' } },
+      change: { summary: 'Flow 2: with the Bearer token', value: { email: 'user@example.com', current_password: 'OldPassword123!', new_password: 'NewSecurePassword123!', confirm_password: 'NewSecurePassword123!' } },
+    },
+  })
   @ApiOkResponse({
     type: ResetPasswordResultDto,
     examples: {
@@ -76,14 +83,26 @@ export class AuthResetPasswordController {
       change: { summary: 'Flow 2', value: { message: 'Password reset successful', access_token: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9…', token_type: 'bearer', expires_in: 3600 } },
     },
   })
-  @ApiBadRequestResponse({
-    type: ErrorDto,
-    description: '`invalid_flow`, `code_incorrect`, `code_expired`, `rate_limit_exceeded`, `no_reset_requested`, `password_mismatch`, `current_password_incorrect`, `same_password`, `password_policy`, `validation_failed`',
+  @ApiErrors(AUTH_RESETPASSWORD_ERRORS, [
+    { status: 400, code: 'invalid_flow', message: 'Provide either the code query parameter (forgot password) or current_password (change password), not both' },
+    { status: 400, code: 'code_incorrect', message: 'The code is incorrect' },
+    { status: 400, code: 'code_expired', message: 'The code has expired; request a new one' },
+    { status: 400, code: 'rate_limit_exceeded', message: 'Rate limit exceeded; request a new code' },
+    { status: 400, code: 'no_reset_requested', message: 'There was no code for a password reset requested' },
+    { status: 400, code: 'password_mismatch', message: 'confirm_password does not match new_password' },
+    { status: 400, code: 'current_password_incorrect', message: 'The current password is incorrect' },
+    { status: 400, code: 'same_password', message: 'The new password must differ from the current one' },
+    { status: 400, code: 'password_policy', message: 'The password does not meet the requirements', violations: ['uppercase', 'special'] },
+    fieldError('email', 'email is required', 'isDefined'),
+    { status: 401, code: 'unauthorized', message: 'A valid Bearer access token is required' },
+    { status: 403, code: 'email_mismatch', message: 'The email address does not belong to the authenticated account' },
+    { status: 404, code: 'unknown_account', message: 'No account with this email address' },
+    ...BODY_ERRORS,
+    { status: 429, code: 'too_many_attempts', message: 'Too many failed attempts, try again later' },
+    ...SERVICE_ERRORS,
+  ], {
+    401: { 'WWW-Authenticate': { description: '`Bearer`', schema: { type: 'string' }, required: true } },
   })
-  @ApiUnauthorizedResponse({ type: ErrorDto, description: 'Flow 2 without a valid, unrevoked token: `unauthorized`' })
-  @ApiForbiddenResponse({ type: ErrorDto, description: 'Flow 2: `email_mismatch` (the email is not the token\'s account)' })
-  @ApiNotFoundResponse({ type: ErrorDto, description: 'Flow 1: `unknown_account`' })
-  @ApiTooManyRequestsResponse({ type: ErrorDto, description: 'Flow 2: `too_many_attempts` (login throttle)' })
   async resetPassword(
     @Query('code') code: unknown,
     @Body() body: AuthResetPasswordDto,

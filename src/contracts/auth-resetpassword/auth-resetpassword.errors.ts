@@ -1,6 +1,6 @@
 import { defaultPresenter, ErrorPresenter } from '../../common/error-presenters.js';
 
-/** Seed 001 wording on the service default body `{statusCode, error_code, message}`. */
+/** The auth-resetpassword contract's wording on the service default body `{statusCode, error_code, message}`. */
 const MESSAGES: Record<string, string> = {
   unknown_account: 'No account with this email address',
   password_mismatch: 'confirm_password does not match new_password',

@@ -1,30 +1,21 @@
 import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
-import {
-  ApiBadRequestResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, BODY_ERRORS, fieldError, SERVICE_ERRORS } from '../../common/swagger.js';
 import { AppConfig } from '../../config/app-config.js';
 import { resolveLocale } from '../../mail/locale.js';
 import { PasswordResetService } from '../../reset/password-reset.service.js';
 import { StrictRateLimit } from '../../throttling/strict-rate-limit.decorator.js';
 import {
-  FastApiErrorDto,
-  FastApiValidationErrorDto,
+  FASTAPI_ERRORS,
   ForgotPasswordConfirmationDto,
+  ForgotPasswordMessageDto,
   ForgotPasswordRequestDto,
-  MessageDto,
 } from './dto/forgot-password.dto.js';
 import { FORGOT_PASSWORD_TAG } from './forgot-password.tag.js';
 
-/** Seed 000: `POST /forgot-password/code` and `POST /forgot-password/confirm`. */
+/** The forgot-password contract: `POST /forgot-password/code` and `POST /forgot-password/confirm`. */
 @ApiTags(FORGOT_PASSWORD_TAG)
 @Controller('forgot-password')
-@ApiUnprocessableEntityResponse({ type: FastApiValidationErrorDto, description: 'Request validation failed' })
 export class ForgotPasswordController {
   constructor(
     private readonly reset: PasswordResetService,
@@ -34,10 +25,15 @@ export class ForgotPasswordController {
   @Post('code')
   @HttpCode(200)
   @StrictRateLimit()
-  @ApiOperation({ summary: 'Send a password reset code and link to the user\'s email' })
-  @ApiOkResponse({ type: MessageDto, example: { message: 'Password reset code sent' } })
-  @ApiNotFoundResponse({ type: FastApiErrorDto, example: { detail: 'User not found' } })
-  @ApiTooManyRequestsResponse({ type: FastApiErrorDto, example: { detail: 'Too many password reset requests; try again later' } })
+  @ApiOperation({ operationId: 'forgotPasswordSendCode', summary: 'Send a password reset code and link to the user\'s email', description: 'Generates a one-time code and reset link, stores them with an expiry and emails them. No authentication; 404 when the email does not exist.' })
+  @ApiOkResponse({ type: ForgotPasswordMessageDto, example: { message: 'Password reset code sent' } })
+  @ApiErrors(FASTAPI_ERRORS, [
+    { status: 404, code: 'unknown_account', message: 'User not found' },
+    fieldError('email', 'email must be an email', 'isEmail'),
+    ...BODY_ERRORS,
+    { status: 429, code: 'too_many_requests', message: 'Too many password reset requests; try again later' },
+    ...SERVICE_ERRORS,
+  ])
   async sendCode(@Body() body: ForgotPasswordRequestDto, @Headers('accept-language') acceptLanguage: unknown) {
     const locale = resolveLocale([], acceptLanguage, this.config.mail.defaultLocale);
     await this.reset.requestReset({ email: body.email }, locale);
@@ -46,10 +42,20 @@ export class ForgotPasswordController {
 
   @Post('confirm')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Set the new password with the reset token from the email link; the token is used up' })
-  @ApiOkResponse({ type: MessageDto, example: { message: 'Password has been reset' } })
-  @ApiNotFoundResponse({ type: FastApiErrorDto, example: { detail: 'Invalid or expired code' } })
-  @ApiBadRequestResponse({ type: FastApiErrorDto, example: { detail: 'Passwords do not match' }, description: 'Passwords do not match, or the password policy is not met' })
+  @ApiOperation({
+    operationId: 'forgotPasswordConfirm',
+    summary: 'Set the new password with the reset token from the email link; the token is used up',
+    description: '`code` is the token of the link in the reset email (`…/reset-password?token=<code>`), not the 6-digit code: this route names no account.',
+  })
+  @ApiOkResponse({ type: ForgotPasswordMessageDto, example: { message: 'Password has been reset' } })
+  @ApiErrors(FASTAPI_ERRORS, [
+    { status: 400, code: 'password_mismatch', message: 'Passwords do not match' },
+    { status: 400, code: 'password_policy', message: 'The password does not meet the requirements', violations: ['uppercase', 'special'] },
+    { status: 404, code: 'token_invalid', message: 'Invalid or expired code' },
+    fieldError('code', 'code is required', 'isDefined'),
+    ...BODY_ERRORS,
+    ...SERVICE_ERRORS,
+  ])
   async confirm(@Body() body: ForgotPasswordConfirmationDto) {
     await this.reset.resetWithToken(body.code, body.new_password, body.confirm_password);
     return { message: 'Password has been reset' };

@@ -1,7 +1,7 @@
 import type { ErrorPresenter } from '../../common/error-presenters.js';
 import { PASSWORD_RULE_TEXT, PasswordRule } from '../../password/password-policy.js';
 
-/** Seed 000 wording, by the core's error code. */
+/** The forgot-password contract's wording, by the core's error code. */
 const DETAILS: Record<string, { detail: string; status?: number }> = {
   unknown_account: { detail: 'User not found' },
   // The confirm route names no account: every unusable token is "invalid or expired".
@@ -34,7 +34,10 @@ export const fastApiPresenterWith = (ruleText: Record<PasswordRule, string>): Er
     return { status: e.status, body: { detail: `Password does not meet the requirements: ${rules.join(', ')}` } };
   }
   const known = DETAILS[e.code];
-  return { status: known?.status ?? e.status, body: { detail: known?.detail ?? e.message } };
+  const status = known?.status ?? e.status;
+  // FastAPI's OAuth2 routes answer every 401 with the scheme to use, as OAuth2PasswordBearer does.
+  const headers = status === 401 ? { 'WWW-Authenticate': 'Bearer' } : undefined;
+  return { status, body: { detail: known?.detail ?? e.message }, ...(headers ? { headers } : {}) };
 };
 
 /** The presenter under the default (composition) password rules. */

@@ -1,25 +1,17 @@
 import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
-import {
-  ApiBody,
-  ApiConsumes,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { AuthService } from '../../auth/auth.service.js';
-import { LoginDto } from '../../auth/dto/login.dto.js';
 import { AcceptsForms } from '../../common/content-type.hook.js';
-import { TokenDto } from '../../auth/dto/responses.dto.js';
 import { TokenResponse } from '../../auth/token-response.js';
+import { LoginDto, OAuth2PasswordFormDto } from '../../auth/dto/login.dto.js';
+import { TokenDto } from '../../auth/dto/responses.dto.js';
+import { ApiErrors, BODY_ERRORS, fieldError, SERVICE_ERRORS } from '../../common/swagger.js';
 import { StrictRateLimit } from '../../throttling/strict-rate-limit.decorator.js';
-import { FastApiErrorDto, FastApiValidationErrorDto } from './dto/forgot-password.dto.js';
+import { FASTAPI_ERRORS } from './dto/forgot-password.dto.js';
 import { FORGOT_PASSWORD_TAG } from './forgot-password.tag.js';
 
-/** `POST /login`, the route seed 000 clients log in through after a reset. Errors in FastAPI's shape. */
+/** `POST /login`, the route forgot-password clients log in through after a reset. Errors in FastAPI's shape. */
 @ApiTags(FORGOT_PASSWORD_TAG)
 @Controller()
 export class LoginController {
@@ -29,14 +21,21 @@ export class LoginController {
   @HttpCode(200)
   @TokenResponse()
   @StrictRateLimit()
-  @ApiOperation({ summary: 'Log in (JSON or OAuth2 password form) with the new password' })
+  @ApiOperation({ operationId: 'forgotPasswordLogin', summary: 'Log in (JSON or OAuth2 password form) with the new password', description: 'The FastAPI-style token route: JSON `{email | username, password}` or the OAuth2 password form. A 401 carries `WWW-Authenticate: Bearer`.' })
   @AcceptsForms()
   @ApiConsumes('application/json', 'application/x-www-form-urlencoded')
-  @ApiBody({ type: LoginDto, examples: { seed: { value: { email: 'astro.user@example.com', password: 'StrongPassword123!' } } } })
+  @ApiExtraModels(OAuth2PasswordFormDto)
+  @ApiBody({ type: LoginDto, examples: { email: { summary: 'By email', value: { email: 'astro.user@example.com', password: 'StrongPassword123!' } } } })
   @ApiOkResponse({ type: TokenDto })
-  @ApiUnauthorizedResponse({ type: FastApiErrorDto, example: { detail: 'Incorrect email or password' } })
-  @ApiUnprocessableEntityResponse({ type: FastApiValidationErrorDto })
-  @ApiTooManyRequestsResponse({ type: FastApiErrorDto, example: { detail: 'Too many failed attempts, try again later' } })
+  @ApiErrors(FASTAPI_ERRORS, [
+    { status: 401, code: 'invalid_credentials', message: 'Incorrect email or password' },
+    fieldError('password', 'password is required', 'isDefined'),
+    ...BODY_ERRORS,
+    { status: 429, code: 'too_many_attempts', message: 'Too many failed attempts, try again later' },
+    ...SERVICE_ERRORS,
+  ], {
+    401: { 'WWW-Authenticate': { description: 'Always `Bearer`, as OAuth2PasswordBearer sends it', schema: { type: 'string', enum: ['Bearer'] }, required: true } },
+  })
   login(@Body() body: LoginDto, @Req() request: FastifyRequest) {
     return this.auth.login((body.email ?? body.username)!, body.password, request.ip);
   }

@@ -1,6 +1,6 @@
 import type { ErrorPresenter } from '../../common/error-presenters.js';
 
-/** Seed 003: `{code, message}` with the seed's upper-case codes, by the core's error code. */
+/** The token-link contract: `{code, message}` with its upper-case codes, by the core's error code. */
 const CODES: Record<string, { code: string; status?: number; message?: string }> = {
   unknown_account: { code: 'USER_NOT_FOUND', message: 'User not found' },
   account_deleted: { code: 'USER_NOT_FOUND', message: 'User not found' },
@@ -10,7 +10,7 @@ const CODES: Record<string, { code: string; status?: number; message?: string }>
   token_expired: { code: 'PASSWORD_RESET_TOKEN_EXPIRED' },
   password_policy: { code: 'PASSWORD_POLICY_VIOLATION' },
   database_failure: { code: 'DATABASE_FAILURE' },
-  // The seed has no 503: an unreachable database is a database failure here.
+  // The contract has no 503: an unreachable database is a database failure here.
   service_unavailable: { code: 'DATABASE_FAILURE', status: 500, message: 'A database operation failed' },
   hash_failure: { code: 'HASH_FAILURE' },
   post_commit_failure: { code: 'POST_COMMIT_SIDE_EFFECT_FAILURE' },

@@ -1,6 +1,6 @@
 import type { ErrorPresenter } from '../../common/error-presenters.js';
 
-/** Seed 002 wording: `{msg, error_code}` with the seed's messages. */
+/** The username-code contract's wording: `{msg, error_code}` with its documented messages. */
 const MESSAGES: Record<string, { msg: string; error_code?: string; status?: number }> = {
   unknown_account: { msg: 'Unknown username', error_code: 'unknown_username' },
   no_email_addresses: { msg: 'There are no email addresses for this account' },

@@ -1,48 +1,31 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsEmail, IsOptional, IsString, MaxLength } from 'class-validator';
-import { trimString } from '../../../auth/dto/register.dto.js';
+import { EmailField, LocaleField, NewPasswordField, PasswordField } from '../../../common/fields.js';
+import { ErrorDto, ErrorShape } from '../../../common/swagger.js';
+import { authResetPasswordPresenter } from '../auth-resetpassword.errors.js';
 
 export class AuthForgotPasswordDto {
-  @ApiProperty({ example: 'user@example.com', maxLength: 254 })
-  @Transform(trimString)
-  @IsEmail()
-  @MaxLength(254)
+  @EmailField({ example: 'user@example.com', description: 'The email address of the user' })
   email!: string;
 
-  @ApiPropertyOptional({ example: 'de', description: 'Language of the email (also ?locale= or Accept-Language); unsupported values fall back' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(35)
+  @LocaleField({ description: 'Also `?locale=` or Accept-Language' })
   locale?: string;
 }
 
 export class AuthResetPasswordDto {
-  @ApiProperty({ example: 'user@example.com', description: 'The email address of the user', maxLength: 254 })
-  @Transform(trimString)
-  @IsEmail()
-  @MaxLength(254)
+  @EmailField({ example: 'user@example.com', description: 'The email address of the user' })
   email!: string;
 
-  @ApiProperty({ example: 'NewSecurePassword123!', description: 'The new password (must meet the password complexity requirements)' })
-  @IsString()
-  @MaxLength(1024)
+  @NewPasswordField({ example: 'NewSecurePassword123!', description: 'The new password to be set (must meet the password complexity requirements)' })
   new_password!: string;
 
-  @ApiPropertyOptional({ example: 'NewSecurePassword123!', description: 'Password confirmation (optional, must match new_password if provided)' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(1024)
+  @PasswordField({ optional: true, example: 'NewSecurePassword123!', description: 'Password confirmation (optional, must match new_password if provided)' })
   confirm_password?: string;
 
-  @ApiPropertyOptional({ example: 'OldPassword123!', description: 'Current password (required for authenticated password change, not needed if using code)' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(1024)
+  @PasswordField({ optional: true, example: 'OldPassword123!', description: 'Flow 2 only: the current password (with the Bearer token); leave it out in flow 1' })
   current_password?: string;
 }
 
-export class MessageDto {
+export class AuthMessageDto {
   @ApiProperty({ example: 'Verification code sent' })
   message!: string;
 }
@@ -57,6 +40,9 @@ export class ResetPasswordResultDto {
   @ApiPropertyOptional({ example: 'bearer', enum: ['bearer'], description: 'Flow 2 only' })
   token_type?: 'bearer';
 
-  @ApiPropertyOptional({ example: 3600, description: 'Flow 2 only: seconds until the token expires' })
+  @ApiPropertyOptional({ example: 3600, type: 'integer', description: 'Flow 2 only: seconds until the token expires' })
   expires_in?: number;
 }
+
+/** The auth-resetpassword contract answers errors in the service's default body. */
+export const AUTH_RESETPASSWORD_ERRORS: ErrorShape = { presenter: authResetPasswordPresenter, schema: () => ErrorDto };

@@ -1,38 +1,28 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsEmail, IsString, MaxLength } from 'class-validator';
-import { trimString } from '../../../auth/dto/register.dto.js';
+import { EmailField, LinkTokenField, NewPasswordField, PasswordField } from '../../../common/fields.js';
+import type { ErrorShape } from '../../../common/swagger.js';
+import { fastApiPresenter } from '../forgot-password.errors.js';
 
 export class ForgotPasswordRequestDto {
-  @ApiProperty({ example: 'astro.user@example.com', maxLength: 254 })
-  @Transform(trimString)
-  @IsEmail()
-  @MaxLength(254)
+  @EmailField()
   email!: string;
 }
 
 export class ForgotPasswordConfirmationDto {
-  @ApiProperty({
-    example: 'ABC123',
-    maxLength: 256,
-    description: 'The reset token from the link in the email (the `token` query value). This route names no account, so the 6-digit code is not accepted here.',
+  @LinkTokenField({
+    description:
+      'The reset token from the link in the email: the value of its `token` query parameter (`…/reset-password?token=<this value>`), 64 URL-safe characters. This route names no account, so the 6-digit code is not accepted here.',
   })
-  @IsString()
-  @MaxLength(256)
   code!: string;
 
-  @ApiProperty({ example: 'StrongPassword123!', description: 'Must satisfy the password policy' })
-  @IsString()
-  @MaxLength(1024)
+  @NewPasswordField()
   new_password!: string;
 
-  @ApiProperty({ example: 'StrongPassword123!', description: 'Must equal new_password' })
-  @IsString()
-  @MaxLength(1024)
+  @PasswordField({ description: 'Must equal new_password' })
   confirm_password!: string;
 }
 
-export class MessageDto {
+export class ForgotPasswordMessageDto {
   @ApiProperty({ example: 'Password reset code sent' })
   message!: string;
 }
@@ -42,7 +32,7 @@ export class FastApiErrorDto {
   detail!: string;
 }
 
-class FastApiFieldErrorDto {
+export class FastApiFieldErrorDto {
   @ApiProperty({ type: 'array', items: { oneOf: [{ type: 'string' }, { type: 'integer' }] }, example: ['body', 'email'] })
   loc!: (string | number)[];
 
@@ -57,3 +47,9 @@ export class FastApiValidationErrorDto {
   @ApiProperty({ type: [FastApiFieldErrorDto] })
   detail!: FastApiFieldErrorDto[];
 }
+
+/** FastAPI's shapes: `{detail: "…"}`, and 422 `{detail: [{loc, msg, type}]}` for validation. */
+export const FASTAPI_ERRORS: ErrorShape = {
+  presenter: fastApiPresenter,
+  schema: (status) => (status === 422 ? FastApiValidationErrorDto : FastApiErrorDto),
+};

@@ -1,40 +1,26 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsEmail, IsOptional, IsString, Length, MaxLength, ValidateIf } from 'class-validator';
-import { trimString } from '../../../auth/dto/register.dto.js';
+import { EmailField, LinkTokenField, LocaleField, NewPasswordField, UsernameField } from '../../../common/fields.js';
+import { presentedCodes } from '../../../common/error-codes.js';
+import { ApiSchemaExtras, EMAIL_OR_USERNAME, ErrorShape } from '../../../common/swagger.js';
+import { tokenLinkPresenter } from '../token-link.errors.js';
 
+@ApiSchemaExtras(EMAIL_OR_USERNAME)
 export class ResetRequestDto {
-  @ApiPropertyOptional({ example: 'astro.user@example.com', maxLength: 254, description: 'The account\'s email address (or give `username`)' })
-  @ValidateIf((o: ResetRequestDto) => o.username === undefined || o.email !== undefined)
-  @Transform(trimString)
-  @IsEmail()
-  @MaxLength(254)
+  @EmailField({ unless: 'username', description: 'The account\'s email address (or give `username`)' })
   email?: string;
 
-  @ApiPropertyOptional({ example: 'st.huber', maxLength: 190, description: 'Alternative to `email`: the account\'s username' })
-  @IsOptional()
-  @Transform(trimString)
-  @IsString()
-  @Length(1, 190)
+  @UsernameField({ optional: true, description: 'Alternative to `email`: the account\'s username' })
   username?: string;
 
-  @ApiPropertyOptional({ example: 'de', description: 'Language of the email (also ?locale=); else DEFAULT_LOCALE' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(35)
+  @LocaleField({ description: 'Also `?locale=`' })
   locale?: string;
 }
 
 export class TokenResetDto {
-  @ApiProperty({ example: 'NewPassword1234!', description: 'At least 8 characters with an uppercase letter, a lowercase letter, a number and a special character' })
-  @IsString()
-  @MaxLength(1024)
+  @NewPasswordField({ example: 'NewPassword1234!' })
   password!: string;
 
-  @ApiPropertyOptional({ example: 'mB3Lq9…', maxLength: 256, description: 'The token from the email link, when not given as ?token=' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(256)
+  @LinkTokenField({ optional: true, description: 'The token from the email link, when not given as `?token=`' })
   token?: string;
 }
 
@@ -43,20 +29,16 @@ export class TokenLinkMessageDto {
   message!: string;
 }
 
-export const TOKEN_LINK_CODES = [
-  'PASSWORD_RESET_TOKEN_MISSING',
-  'PASSWORD_RESET_TOKEN_INVALID',
-  'PASSWORD_RESET_TOKEN_EXPIRED',
-  'USER_NOT_FOUND',
-  'EMAIL_NOT_AVAILABLE',
-  'PASSWORD_POLICY_VIOLATION',
-  'DATABASE_FAILURE',
-  'HASH_FAILURE',
-  'POST_COMMIT_SIDE_EFFECT_FAILURE',
-  'VALIDATION_FAILED',
-  'TOO_MANY_REQUESTS',
-  'INTERNAL_ERROR',
-];
+/** Every `code` this contract can answer with (read from its presenter). */
+export const TOKEN_LINK_CODES = presentedCodes(tokenLinkPresenter, (body) => body.code);
+
+export class TokenLinkFieldErrorDto {
+  @ApiProperty({ example: 'email' })
+  field!: string;
+
+  @ApiProperty({ example: 'email must be an email' })
+  message!: string;
+}
 
 export class TokenLinkErrorDto {
   @ApiProperty({ example: 'PASSWORD_RESET_TOKEN_EXPIRED', enum: TOKEN_LINK_CODES })
@@ -67,4 +49,9 @@ export class TokenLinkErrorDto {
 
   @ApiPropertyOptional({ type: [String], example: ['uppercase'], description: 'With PASSWORD_POLICY_VIOLATION: the failed rules' })
   violations?: string[];
+
+  @ApiPropertyOptional({ type: [TokenLinkFieldErrorDto], description: 'With VALIDATION_FAILED: the invalid fields' })
+  errors?: TokenLinkFieldErrorDto[];
 }
+
+export const TOKEN_LINK_ERRORS: ErrorShape = { presenter: tokenLinkPresenter, schema: () => TokenLinkErrorDto };

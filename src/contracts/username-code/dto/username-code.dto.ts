@@ -1,61 +1,66 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
-import { SUPPORTED_LOCALES } from '../../../mail/locale.js';
-
-const numberToString = ({ value }: { value: unknown }) => (typeof value === 'number' ? String(value) : value);
+import { presentedCodes } from '../../../common/error-codes.js';
+import { LocaleField, NewPasswordField, SixDigitCode, UsernameField } from '../../../common/fields.js';
+import type { ErrorShape } from '../../../common/swagger.js';
+import { usernameCodePresenter } from '../username-code.errors.js';
 
 export class SendEmailDto {
-  @ApiProperty({ example: 'st.huber', minLength: 1, maxLength: 190 })
-  @IsString()
-  @Length(1, 190)
+  @UsernameField()
   username!: string;
 
-  @ApiPropertyOptional({ enum: SUPPORTED_LOCALES, description: 'Language of the email (also ?locale= or Accept-Language); an unsupported one falls back to DEFAULT_LOCALE' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(35)
+  @LocaleField({ description: 'Also `?locale=` or Accept-Language' })
   locale?: string;
 }
 
 export class CheckCodeDto {
-  @ApiProperty({ example: 'st.huber', minLength: 1, maxLength: 190 })
-  @IsString()
-  @Length(1, 190)
+  @UsernameField()
   username!: string;
 
-  @ApiProperty({ example: '482901', pattern: '^[0-9]{1,6}$', description: 'The 6-digit code from the email' })
-  @Transform(numberToString)
-  @IsString()
-  @Matches(/^\d{1,6}$/, { message: 'code must be at most 6 digits' })
+  @SixDigitCode({ example: '482901' })
   code!: string;
 }
 
 export class ResetPasswordDto extends CheckCodeDto {
-  @ApiProperty({ example: 'NewPassword1234!', description: 'Must satisfy the password policy' })
-  @IsString()
-  @Length(1, 1024)
+  @NewPasswordField({ example: 'NewPassword1234!' })
   new_password!: string;
+}
+
+export class UsernameCodeMessageDto {
+  @ApiProperty({ example: 'Sent' })
+  msg!: string;
 }
 
 export class CodeCorrectDto {
   @ApiProperty({ example: 'Code correct' })
   msg!: string;
 
-  @ApiProperty({ example: 'code_correct' })
+  @ApiProperty({ example: 'code_correct', enum: ['code_correct'] })
   success_code!: string;
+}
+
+/** Every `error_code` this contract can answer with (read from its presenter). */
+export const USERNAME_CODE_ERROR_CODES = presentedCodes(usernameCodePresenter, (body) => body.error_code);
+
+export class UsernameCodeFieldErrorDto {
+  @ApiProperty({ example: 'code' })
+  field!: string;
+
+  @ApiProperty({ example: 'code must be 6 digits' })
+  msg!: string;
 }
 
 export class UsernameCodeErrorDto {
   @ApiProperty({ example: 'The code is incorrect' })
   msg!: string;
 
-  @ApiProperty({
-    example: 'code_incorrect',
-    enum: ['unknown_username', 'no_email_addresses', 'code_incorrect', 'code_expired', 'rate_limit_exceeded', 'no_reset_requested', 'password_policy', 'validation_failed', 'too_many_requests'],
-  })
+  @ApiProperty({ example: 'code_incorrect', enum: USERNAME_CODE_ERROR_CODES })
   error_code!: string;
 
   @ApiPropertyOptional({ type: [String], example: ['uppercase'], description: 'With password_policy: the failed rules' })
   violations?: string[];
+
+  @ApiPropertyOptional({ type: [UsernameCodeFieldErrorDto], description: 'With validation_failed: the invalid fields' })
+  errors?: UsernameCodeFieldErrorDto[];
 }
+
+export const USERNAME_CODE_ERRORS: ErrorShape = { presenter: usernameCodePresenter, schema: () => UsernameCodeErrorDto };
