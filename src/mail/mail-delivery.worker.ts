@@ -12,12 +12,12 @@ import { renderMail } from './templates.js';
 /** Bounds on one SMTP delivery (nodemailer's defaults allow minutes). */
 export const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 15_000 };
 /**
- * A claimed message must be delivered and recorded before its lease runs out, or another
- * instance may claim and send it too. The worker claims only as many messages as it has free
- * sending slots, so each claimed message is sent at once: the lease covers one delivery at its
- * longest twice over (a pooled connection that breaks is reopened), plus the write of the outcome.
+ * A claimed message must be delivered before its lease runs out, or another instance may claim
+ * and send it too. The worker holds at most MAIL_CONCURRENCY claimed messages besides the ones in
+ * flight, so a claimed message waits for at most one round of deliveries, then is sent: the lease
+ * covers three deliveries at their longest (the wait, its own, a pooled connection reopened).
  */
-const LEASE_SECONDS = (2 * (SMTP_TIMEOUTS.connectionTimeout + SMTP_TIMEOUTS.greetingTimeout + SMTP_TIMEOUTS.socketTimeout)) / 1000 + 10;
+const LEASE_SECONDS = (3 * (SMTP_TIMEOUTS.connectionTimeout + SMTP_TIMEOUTS.greetingTimeout + SMTP_TIMEOUTS.socketTimeout)) / 1000 + 10;
 
 /**
  * Runs in every instance: claims due outbox rows, sends up to MAIL_CONCURRENCY of them at once
@@ -41,6 +41,8 @@ export class MailDeliveryWorker implements OnApplicationBootstrap, BeforeApplica
   /** Wakes the drain loop while it waits for a free slot or for new mail. */
   private signal?: () => void;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Claimed, waiting for a free slot. */
+  private readonly ready: ClaimedMail[] = [];
   private readonly sentToRecord: { id: string; done: (err?: unknown) => void }[] = [];
   private recordingSent?: Promise<void>;
 
@@ -68,6 +70,9 @@ export class MailDeliveryWorker implements OnApplicationBootstrap, BeforeApplica
     clearInterval(this.timer);
     this.signal?.();
     await this.listener?.stop();
+    await this.running;
+    // Claimed but not started: handed back for the next claim, here or in another instance.
+    await Promise.all(this.ready.splice(0).map((m) => this.outbox.release(m.id).catch(() => {})));
     await this.idle();
   }
 
@@ -102,22 +107,26 @@ export class MailDeliveryWorker implements OnApplicationBootstrap, BeforeApplica
   }
 
   /**
-   * Keeps up to MAIL_CONCURRENCY messages in flight: claims as many due messages as there are
-   * free slots, and claims again when a slot frees up (if the last claim filled every slot) or
-   * when woken. Returns when nothing is in flight and nothing new was announced.
+   * Keeps MAIL_CONCURRENCY messages in flight and up to as many more claimed and ready, so that a
+   * slot that frees up starts the next message at once, without waiting for a claim. Claims
+   * again (when the last claim was full, or when woken) once there is room for half a round, so a
+   * backlog is claimed several rows per statement. A slot is free as soon as the SMTP server has
+   * accepted its message; the outcome is written after. Returns when nothing is in flight or
+   * ready and nothing new was announced.
    */
   private async drain(): Promise<void> {
     const slots = this.config.mail.concurrency;
     while (!this.stopping) {
-      const free = slots - this.inFlight.size;
-      if (free > 0 && this.dirty) {
+      while (this.ready.length && this.inFlight.size < slots) this.start(this.ready.shift()!);
+      const room = 2 * slots - this.inFlight.size - this.ready.length;
+      if (this.dirty && room >= Math.ceil(slots / 2)) {
         this.dirty = false;
-        const batch = await withConnectionPriority(() => this.outbox.claimDue(free, LEASE_SECONDS));
-        for (const mail of batch) this.start(mail);
-        if (batch.length === free) this.dirty = true;
+        const batch = await withConnectionPriority(() => this.outbox.claimDue(room, LEASE_SECONDS));
+        this.ready.push(...batch);
+        if (batch.length === room) this.dirty = true;
         continue;
       }
-      if (!this.inFlight.size) return;
+      if (!this.inFlight.size && !this.ready.length) return;
       await new Promise<void>((resolve) => {
         this.signal = resolve;
         void Promise.race(this.inFlight).then(resolve);
@@ -169,7 +178,12 @@ export class MailDeliveryWorker implements OnApplicationBootstrap, BeforeApplica
     }
     // A message the SMTP server accepted is marked sent, never retried because the database
     // failed to record it (that would send it twice).
-    if (failure === undefined) return this.recordSent(mail.id);
+    if (failure === undefined) {
+      this.recordSent(mail.id).catch((err: unknown) =>
+        this.logger.warn(`message ${mail.id}: sent, but not recorded as sent: ${(err as Error).message}`),
+      );
+      return;
+    }
     const reason = (failure as Error).message ?? String(failure);
     const gaveUp = await this.recordOutcome(() => withConnectionPriority(() => this.outbox.markFailed(mail.id, mail.attempts, reason)));
     this.metrics.mailDeliveryFailures.inc({ outcome: gaveUp ? 'failed' : 'retry' });
