@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { PGliteDriver } from 'typeorm-pglite';
+import { withConnectionPriority } from './connection-priority.js';
 import { serializedPGliteDriver } from './pglite-pool.js';
 
 /**
@@ -92,6 +93,24 @@ describe('serializedPGliteDriver', () => {
       ),
     );
     expect(await owners(dataSource)).toHaveLength(20);
+  });
+
+  it('gives the next turn to a caller inside withConnectionPriority, ahead of callers already waiting', async () => {
+    const order: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const holder = dataSource.transaction(async (tx) => {
+      await tx.query('SELECT 1');
+      await held;
+    });
+    await sleep(20);
+    const waiting = ['w1', 'w2', 'w3'].map((name) => dataSource.query('SELECT 1').then(() => order.push(name)));
+    await sleep(20);
+    const urgent = withConnectionPriority(() => dataSource.query('SELECT 1')).then(() => order.push('urgent'));
+    await sleep(20);
+    release();
+    await Promise.all([holder, ...waiting, urgent]);
+    expect(order).toEqual(['urgent', 'w1', 'w2', 'w3']);
   });
 });
 
