@@ -67,17 +67,17 @@ export async function captureResetRequest({ env, databaseUrl, username, warmup, 
   }
 }
 
-/** The captured parameters for another account: its id, username and email; fresh secrets, ids and times. */
+/** The captured parameters for another account: its id, username and email (also within a value); fresh secrets, ids and times. */
 function substitute(values, from, to) {
   const map = (v) => {
     if (v && typeof v === 'object' && '$buffer' in v) return randomBytes(v.$buffer);
     if (v && typeof v === 'object' && '$date' in v) return new Date();
     if (Array.isArray(v)) return v.map(map);
-    if (v === from.id) return to.id;
-    if (v === from.username) return to.username;
-    if (typeof v === 'string' && v.toLowerCase() === from.email.toLowerCase()) return to.email;
-    if (typeof v === 'string' && UUID.test(v)) return randomUUID();
-    return v;
+    if (typeof v !== 'string') return v;
+    // Also inside composed values (a lock key or throttle subject naming the account).
+    const swapped = v.split(from.email).join(to.email).split(from.username).join(to.username).split(from.id).join(to.id);
+    if (swapped !== v) return swapped;
+    return UUID.test(v) ? randomUUID() : v;
   };
   return values.map(map);
 }

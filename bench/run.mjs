@@ -18,14 +18,13 @@
 // image's NODE_OPTIONS).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import os from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import bcrypt from 'bcrypt';
-import nodemailer from 'nodemailer';
 import { freePort, withClient } from './lib/local.mjs';
 import { imageNodeOptions, MAIN_JS, openDatabase, percentile, ROOT, Service } from './lib/service.mjs';
 import { writeReport } from './lib/report.mjs';
@@ -177,19 +176,25 @@ async function measureBcryptWithLoadGenerator(env, which, secs, rate, connection
   }
 }
 
-/** A bare pooled nodemailer loop: the same messages to the same sink, MAIL_CONCURRENCY in flight. */
+/**
+ * A bare pooled nodemailer loop (bench/lib/bare-mailer.mjs, its own process): the same messages
+ * to the same sink, MAIL_CONCURRENCY connections and messages in flight. Messages per second
+ * from the first acceptance at the sink to the last.
+ */
 async function bareNodemailerRate(sink, messages) {
-  const transport = nodemailer.createTransport({ url: sink.url, pool: true, maxConnections: MAIL_CONCURRENCY, maxMessages: 1000 });
+  const file = join(os.tmpdir(), `reset-bench-mail-${process.pid}.json`);
+  writeFileSync(file, JSON.stringify(messages));
   const before = sink.messages.length;
-  let next = 0;
   try {
-    await Promise.all(
-      Array.from({ length: MAIL_CONCURRENCY }, async () => {
-        while (next < messages.length) await transport.sendMail(messages[next++]);
-      }),
-    );
+    await new Promise((res, rej) => {
+      const child = spawn(process.execPath, [join(ROOT, 'bench', 'lib', 'bare-mailer.mjs'), sink.url, String(MAIL_CONCURRENCY), file], {
+        cwd: ROOT,
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+      child.once('exit', (code) => (code === 0 ? res() : rej(new Error(`bare mailer exited ${code}`))));
+    });
   } finally {
-    transport.close();
+    rmSync(file, { force: true });
   }
   const got = sink.messages.slice(before);
   return (got.length - 1) / ((got.at(-1).at - got[0].at) / 1000);
