@@ -95,6 +95,18 @@ describe('serializedPGliteDriver', () => {
     expect(await owners(dataSource)).toHaveLength(20);
   });
 
+  it('lets the event loop run between turns, so sockets and timers are not starved by a queue of transactions', async () => {
+    const done: number[] = [];
+    const transactions = Array.from({ length: 20 }, (_, i) =>
+      dataSource.transaction((tx) => tx.query('SELECT 1')).then(() => done.push(i)),
+    );
+    let doneWhenTheLoopRan = -1;
+    setImmediate(() => (doneWhenTheLoopRan = done.length));
+    await Promise.all(transactions);
+    expect(doneWhenTheLoopRan).toBeGreaterThanOrEqual(0);
+    expect(doneWhenTheLoopRan).toBeLessThan(transactions.length);
+  });
+
   it('gives the next turn to a caller inside withConnectionPriority, ahead of callers already waiting', async () => {
     const order: string[] = [];
     let release!: () => void;
