@@ -27,7 +27,8 @@ const LEASE_SECONDS = (3 * (SMTP_TIMEOUTS.connectionTimeout + SMTP_TIMEOUTS.gree
  * notification in every instance (MAIL_LISTEN), and by polling every MAIL_POLL_INTERVAL_MS as the
  * fallback (retries that come due, expired leases, a lost LISTEN connection). On PGlite its
  * statements go ahead of queued requests, so a burst of requests does not starve it.
- * On shutdown it stops claiming and finishes the messages in hand.
+ * On shutdown it stops claiming, finishes the messages in flight and hands back the ones it had
+ * claimed but not started.
  */
 @Injectable()
 export class MailDeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
