@@ -29,10 +29,15 @@ FROM ${NODE_IMAGE} AS runtime
 RUN apt-get update \
  && apt-get install -y --no-install-recommends tini \
  && rm -rf /var/lib/apt/lists/*
+# A smaller young generation (4 MB semi-spaces instead of 16) and a capped old generation keep
+# the resident set near 120 MB idle and under 180 MB at full load (measured by npm run bench,
+# which starts the service with these options); the live heap is about 50 MB. 2 MB semi-spaces
+# save 7 MB more but tripled the time spent in GC while the outbox drains.
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
-    METRICS_PORT=9464
+    METRICS_PORT=9464 \
+    NODE_OPTIONS="--max-semi-space-size=4 --max-old-space-size=128"
 WORKDIR /app
 # Owned by root and read-only for the service user; in production nothing is written to disk
 # (PostgreSQL holds the data, secrets come from the environment, logs go to stdout).

@@ -66,6 +66,8 @@ export class AppConfig {
     retryBaseMs: number;
     retryMaxMs: number;
     pollIntervalMs: number;
+    concurrency: number;
+    listen: boolean;
     defaultLocale: string;
   };
   /** Branding shown on the pages and in the emails (unset: none). */
@@ -161,6 +163,8 @@ export class AppConfig {
       retryBaseMs: env.MAIL_RETRY_BASE_MS,
       retryMaxMs: env.MAIL_RETRY_MAX_MS,
       pollIntervalMs: env.MAIL_POLL_INTERVAL_MS,
+      concurrency: env.MAIL_CONCURRENCY,
+      listen: env.MAIL_LISTEN,
       defaultLocale: env.DEFAULT_LOCALE,
     };
     this.brand = {

@@ -190,6 +190,12 @@ export class EnvironmentVariables {
   @IsInt() @Min(10) @Max(600_000)
   MAIL_POLL_INTERVAL_MS: number = 1000;
 
+  @IsInt() @Min(1) @Max(64)
+  MAIL_CONCURRENCY: number = 8;
+
+  @Transform(toBool) @IsBoolean()
+  MAIL_LISTEN: boolean = true;
+
   @IsIn([...SUPPORTED_LOCALES])
   DEFAULT_LOCALE: string = 'en';
 

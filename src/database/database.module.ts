@@ -3,9 +3,12 @@ import { TypeOrmModule, TypeOrmModuleOptions } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { ENTITIES } from './entities.js';
 import { MIGRATIONS } from './migrations/index.js';
-import { serializedPGliteDriver } from './pglite-pool.js';
 
-export function typeOrmOptions(config: AppConfig): TypeOrmModuleOptions {
+/**
+ * PGlite (a WebAssembly PostgreSQL, tens of MB once loaded) is imported only when it is the
+ * database, so an instance on a PostgreSQL server never loads it.
+ */
+export async function typeOrmOptions(config: AppConfig): Promise<TypeOrmModuleOptions> {
   const common = {
     type: 'postgres' as const,
     entities: ENTITIES,
@@ -22,6 +25,7 @@ export function typeOrmOptions(config: AppConfig): TypeOrmModuleOptions {
     retryDelay: 1000,
   };
   if (config.database.kind === 'pglite') {
+    const { serializedPGliteDriver } = await import('./pglite-pool.js');
     return {
       ...common,
       driver: serializedPGliteDriver(

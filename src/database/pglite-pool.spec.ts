@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource } from 'typeorm';
 import { PGliteDriver } from 'typeorm-pglite';
+import { withConnectionPriority } from './connection-priority.js';
 import { serializedPGliteDriver } from './pglite-pool.js';
 
 /**
@@ -92,6 +93,36 @@ describe('serializedPGliteDriver', () => {
       ),
     );
     expect(await owners(dataSource)).toHaveLength(20);
+  });
+
+  it('lets the event loop run between turns, so sockets and timers are not starved by a queue of transactions', async () => {
+    const done: number[] = [];
+    const transactions = Array.from({ length: 20 }, (_, i) =>
+      dataSource.transaction((tx) => tx.query('SELECT 1')).then(() => done.push(i)),
+    );
+    let doneWhenTheLoopRan = -1;
+    setImmediate(() => (doneWhenTheLoopRan = done.length));
+    await Promise.all(transactions);
+    expect(doneWhenTheLoopRan).toBeGreaterThanOrEqual(0);
+    expect(doneWhenTheLoopRan).toBeLessThan(transactions.length);
+  });
+
+  it('gives the next turn to a caller inside withConnectionPriority, ahead of callers already waiting', async () => {
+    const order: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const holder = dataSource.transaction(async (tx) => {
+      await tx.query('SELECT 1');
+      await held;
+    });
+    await sleep(20);
+    const waiting = ['w1', 'w2', 'w3'].map((name) => dataSource.query('SELECT 1').then(() => order.push(name)));
+    await sleep(20);
+    const urgent = withConnectionPriority(() => dataSource.query('SELECT 1')).then(() => order.push('urgent'));
+    await sleep(20);
+    release();
+    await Promise.all([holder, ...waiting, urgent]);
+    expect(order).toEqual(['urgent', 'w1', 'w2', 'w3']);
   });
 });
 

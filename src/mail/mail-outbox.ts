@@ -47,6 +47,9 @@ export class MailOutbox {
     );
   }
 
+  /** The channel every statement that queues mail notifies (migration MailOutboxNotify). */
+  static readonly CHANNEL = 'mail_outbox';
+
   /**
    * Leases up to `limit` due messages to this worker. SKIP LOCKED keeps concurrent workers
    * (other instances) off the same rows; a lease that runs out (a crashed worker) makes the
@@ -73,11 +76,13 @@ export class MailOutbox {
     }));
   }
 
-  async markSent(id: string): Promise<void> {
+  /** Records messages the SMTP server accepted, dropping their secrets. */
+  async markSent(ids: string[]): Promise<void> {
+    if (!ids.length) return;
     await this.db.query(
       `UPDATE mail_outbox SET status = 'sent', sent_at = now(), payload = NULL, lease_until = NULL,
-              last_error = NULL WHERE id = $1`,
-      [id],
+              last_error = NULL WHERE id = ANY($1::bigint[])`,
+      [ids],
     );
   }
 

@@ -22,7 +22,10 @@ export class MailModule {
             // keeps it in the dev mailbox. With it, connections are pooled and reused: opening one
             // per message (greeting, EHLO, TLS for smtps) cost ~100 ms per message in the
             // benchmark; `?pool=false` in SMTP_URL turns pooling off.
-            transport: config.mail.smtpUrl ? { url: config.mail.smtpUrl, pool: true, ...SMTP_TIMEOUTS } : { jsonTransport: true },
+            // The worker keeps MAIL_CONCURRENCY messages in flight, one per pooled connection.
+            transport: config.mail.smtpUrl
+              ? { url: config.mail.smtpUrl, pool: true, maxConnections: config.mail.concurrency, maxMessages: 1000, ...SMTP_TIMEOUTS }
+              : { jsonTransport: true },
             defaults: { from: config.mail.from } as MailerOptions['defaults'],
           }),
         }),

@@ -3,6 +3,8 @@ import { AppConfig } from '../config/app-config.js';
 import { parseEnv } from '../config/env.js';
 import { DevMailboxController } from '../mail/dev-mailbox.controller.js';
 import { MailModule } from '../mail/mail.module.js';
+import { DevMailboxModule } from '../mail/dev-mailbox.module.js';
+import { AppModule } from '../app.module.js';
 import { Presentation } from '../presentation/presentation.js';
 import { DevMailboxFrameController } from './dev-mailbox-frame.controller.js';
 import { mailFrameHtml } from './dev-mailbox-page.js';
@@ -15,12 +17,16 @@ const presentation = new Presentation(
 );
 
 describe('hosted pages', () => {
-  it('mounts the dev mailbox page and its message frame only outside production', () => {
-    expect(PagesModule.register({ production: true }).controllers).not.toContain(DevMailboxFrameController);
-    expect(PagesModule.register({ production: true }).controllers).toContain(ResetPasswordPagesController);
-    expect(PagesModule.register({ production: false }).controllers).toContain(DevMailboxFrameController);
-    expect(MailModule.register({ production: true }).controllers).not.toContain(DevMailboxController);
-    expect(MailModule.register({ production: false }).controllers).toContain(DevMailboxController);
+  it('mounts the dev mailbox page and its message frame only through DevMailboxModule, which the app imports only while the dev mailbox is on (not with SMTP_URL; production: see the devMailboxEnabled spec)', () => {
+    for (const production of [true, false]) {
+      expect(PagesModule.register({ production }).controllers).toContain(ResetPasswordPagesController);
+      expect(PagesModule.register({ production }).controllers).not.toContain(DevMailboxFrameController);
+      expect(MailModule.register({ production }).controllers ?? []).not.toContain(DevMailboxController);
+    }
+    expect(Reflect.getMetadata('controllers', DevMailboxModule)).toEqual([DevMailboxController, DevMailboxFrameController]);
+    const imported = (env: Record<string, string>) => (AppModule.forRoot(env).imports ?? []).includes(DevMailboxModule);
+    expect(imported({})).toBe(true);
+    expect(imported({ SMTP_URL: 'smtp://mail:25' })).toBe(false);
   });
 
   it.each([

@@ -57,7 +57,7 @@ export async function startTestApp(
     app,
     url,
     http: new HttpClient(url),
-    metrics: new HttpClient(app.get(MetricsServer).url.replace('0.0.0.0', '127.0.0.1')),
+    metrics: new HttpClient(app.get(MetricsServer).url.replace('0.0.0.0', '127.0.0.1'), { documented: false }),
     db,
     close: async () => {
       await app.close();

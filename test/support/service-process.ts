@@ -74,5 +74,5 @@ export async function startServiceProcess(env: Record<string, string>): Promise<
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  return { url, http: new HttpClient(url), metrics: new HttpClient(`http://127.0.0.1:${metricsPort}`), child, output, stop };
+  return { url, http: new HttpClient(url), metrics: new HttpClient(`http://127.0.0.1:${metricsPort}`, { documented: false }), child, output, stop };
 }

@@ -20,6 +20,11 @@ export class TestSmtpServer {
   port = 0;
   /** When set, every message is answered with this SMTP reply code (e.g. 451 or 550). */
   rejectWith?: number;
+  /** When set, each message is accepted only after this many ms (a slow server). */
+  holdMs?: number;
+  /** Messages received and not yet answered, now and at most so far. */
+  inProgress = 0;
+  maxInProgress = 0;
 
   get url(): string {
     return `smtp://127.0.0.1:${this.port}`;
@@ -34,6 +39,9 @@ export class TestSmtpServer {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', async () => {
+          this.maxInProgress = Math.max(this.maxInProgress, ++this.inProgress);
+          if (this.holdMs) await new Promise((r) => setTimeout(r, this.holdMs));
+          this.inProgress -= 1;
           if (this.rejectWith) {
             const err = Object.assign(new Error(`rejected by test (${this.rejectWith})`), { responseCode: this.rejectWith });
             return callback(err);

@@ -1,14 +1,16 @@
 import { Accounts1732300000000 } from './1732300000000-accounts.js';
 import { PasswordReset1732300000001 } from './1732300000001-password-reset.js';
 import { GuessingLimits1732300000002 } from './1732300000002-guessing-limits.js';
-import { NormalizeEmails1796100000000 } from './1796100000000-normalize-emails.js';
+import { MailOutboxNotify1732300000003 } from './1732300000003-mail-outbox-notify.js';
 import { AccountEvents1732300000007 } from './1732300000007-account-events.js';
+import { NormalizeEmails1796100000000 } from './1796100000000-normalize-emails.js';
 
 /** Every migration, in order. Migrations run at start-up. */
 export const MIGRATIONS = [
   Accounts1732300000000,
   PasswordReset1732300000001,
   GuessingLimits1732300000002,
+  MailOutboxNotify1732300000003,
   AccountEvents1732300000007,
   NormalizeEmails1796100000000,
 ];

@@ -1,0 +1,200 @@
+// `node bench/enumeration-load.mjs` (after `npm run build`): the enumeration measurement of
+// bench/enumeration.mjs while the background load changes. With RESET_HIDE_UNKNOWN_ACCOUNTS=true
+// the unknown-account path pads itself to the time of a drawn recent real request; a padding that
+// lags behind a change in load would show as a difference between known and unknown accounts.
+//
+// A second client toggles a sendEmail burst (autocannon, BENCH_BURST_CONNECTIONS, default 8,
+// on background accounts) on and off every BENCH_BURST_SECONDS (default 3) while, on each
+// reset-request route, BENCH_REQUESTS (default 200) known and as many unknown requests are sent
+// one at a time, interleaved in random pairs. The report gives the medians and p90s per route,
+// overall and split by whether the burst was on when the request was sent. Target: |Δ median| <
+// 5 ms on every route. DATABASE_URL=postgres://… uses a fresh database on that server, else
+// on-disk PGlite. `--write` puts the table in BENCHMARKS.md.
+//
+// A measurement, not a test: exits 0 whatever the numbers, non-zero only when a known and an
+// unknown account get different answers or an unknown account gets mail.
+import { randomBytes, randomInt } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import bcrypt from 'bcrypt';
+import { freePort } from './lib/local.mjs';
+import { writeReport } from './lib/report.mjs';
+import { MAIN_JS, openDatabase, percentile, ROOT, Service, imageNodeOptions } from './lib/service.mjs';
+import { SmtpSink } from './lib/smtp-sink.mjs';
+
+const N = Number(process.env.BENCH_REQUESTS || 200);
+const WARMUP = 20;
+const BURST_SECONDS = Number(process.env.BENCH_BURST_SECONDS || 3);
+const BURST_CONNECTIONS = Number(process.env.BENCH_BURST_CONNECTIONS || 8);
+const TARGET_MS = 5;
+const BACKGROUND_ACCOUNTS = 2000;
+const NODE_OPTIONS = process.env.BENCH_NODE_OPTIONS ?? imageNodeOptions();
+
+const ROUTES = [
+  { name: 'seed 002 `sendEmail`', path: '/api/auth/forgotPassword/sendEmail', body: (a) => ({ username: a.username }) },
+  { name: 'seed 000 `/forgot-password/code`', path: '/forgot-password/code', body: (a) => ({ email: a.email }) },
+  { name: 'seed 001 `/auth/forgotpassword`', path: '/auth/forgotpassword', body: (a) => ({ email: a.email }) },
+  { name: 'seed 003 `reset-request`', path: '/api/auth/password/reset-request', body: (a) => ({ email: a.email }) },
+];
+
+const log = (...args) => console.error(`[enumeration-load ${new Date().toISOString().slice(11, 19)}]`, ...args);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+if (!existsSync(MAIN_JS)) {
+  console.error('dist/main.js is missing: run `npm run build` first.');
+  process.exit(1);
+}
+
+async function post(base, path, body) {
+  const started = performance.now();
+  const res = await fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const text = await res.text();
+  return { ms: performance.now() - started, status: res.status, text };
+}
+
+/** Toggles a sendEmail burst on and off every BURST_SECONDS until stopped; `on()` tells whether it runs now. */
+function changingLoad(base) {
+  let running = true;
+  let burst;
+  let i = 0;
+  const loop = (async () => {
+    while (running) {
+      burst = autocannon({
+        url: base,
+        connections: BURST_CONNECTIONS,
+        duration: BURST_SECONDS,
+        requests: [
+          {
+            method: 'POST',
+            path: '/api/auth/forgotPassword/sendEmail',
+            headers: { 'content-type': 'application/json' },
+            setupRequest: (req) => ({ ...req, body: JSON.stringify({ username: `bench.bg.${(i++ % BACKGROUND_ACCOUNTS) + 1}` }) }),
+          },
+        ],
+      });
+      await burst;
+      burst = undefined;
+      if (running) await sleep(BURST_SECONDS * 1000);
+    }
+  })();
+  return {
+    on: () => burst !== undefined,
+    stop: async () => {
+      running = false;
+      burst?.stop();
+      await loop;
+    },
+  };
+}
+
+function summary(samples) {
+  return { n: samples.length, median: percentile(samples, 50), p90: percentile(samples, 90) };
+}
+
+async function main() {
+  const dataDir = mkdtempSync(join(os.tmpdir(), 'bench-enum-load-'));
+  const sink = await new SmtpSink().start();
+  const db = await openDatabase(dataDir);
+  const service = new Service({
+    PATH: process.env.PATH,
+    ...(NODE_OPTIONS ? { NODE_OPTIONS } : {}),
+    NODE_ENV: 'development',
+    PORT: String(await freePort()),
+    DATA_DIR: dataDir,
+    ...db.env,
+    SMTP_URL: sink.url,
+    RESET_HIDE_UNKNOWN_ACCOUNTS: 'true',
+    RATE_LIMIT_PER_MINUTE: '0',
+    RESET_SEND_LIMIT: '10000',
+    BCRYPT_COST: '4',
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL || 'info',
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    RESET_SECRET: randomBytes(32).toString('hex'),
+  });
+  let load;
+  try {
+    await service.start(); // migrations
+    if (db.needsRestartToSeed) await service.stop();
+    const hash = await bcrypt.hash('BenchPassword123!', 4);
+    await db.seed([
+      [
+        `INSERT INTO users (username, password_hash)
+           SELECT 'bench.known.' || g, $1 FROM generate_series(1, ${N + WARMUP}) g
+           UNION ALL SELECT 'bench.bg.' || g, $1 FROM generate_series(1, ${BACKGROUND_ACCOUNTS}) g`,
+        [hash],
+      ],
+      [`INSERT INTO user_emails (user_id, email, is_primary) SELECT id, username || '@bench.test', true FROM users`, []],
+    ]);
+    if (db.needsRestartToSeed) await service.start();
+    const known = Array.from({ length: N + WARMUP }, (_, i) => ({ username: `bench.known.${i + 1}`, email: `bench.known.${i + 1}@bench.test` }));
+    const unknown = Array.from({ length: N + WARMUP }, (_, i) => ({ username: `bench.ghost.${i + 1}`, email: `bench.ghost.${i + 1}@bench.test` }));
+
+    load = changingLoad(service.url);
+    const results = [];
+    let mismatch = false;
+    for (const route of ROUTES) {
+      log(`${route.name}: ${N} known and ${N} unknown, interleaved, under a burst toggled every ${BURST_SECONDS} s`);
+      const samples = { known: [], unknown: [], knownOn: [], unknownOn: [], knownOff: [], unknownOff: [] };
+      const answers = { known: new Set(), unknown: new Set() };
+      for (let i = 0; i < N + WARMUP; i++) {
+        const order = randomInt(2) ? ['known', 'unknown'] : ['unknown', 'known'];
+        for (const group of order) {
+          const on = load.on();
+          const res = await post(service.url, route.path, route.body((group === 'known' ? known : unknown)[i]));
+          answers[group].add(`${res.status} ${res.text}`);
+          if (i < WARMUP) continue;
+          samples[group].push(res.ms);
+          samples[`${group}${on ? 'On' : 'Off'}`].push(res.ms);
+        }
+      }
+      const same = answers.known.size === 1 && answers.unknown.size === 1 && [...answers.known][0] === [...answers.unknown][0];
+      if (!same) {
+        mismatch = true;
+        log(`DIFFERENT ANSWERS on ${route.path}: known ${[...answers.known].join(' | ')}; unknown ${[...answers.unknown].join(' | ')}`);
+      }
+      const r = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, summary(v)]));
+      results.push({ route, ...r, same });
+      log(`${route.name}: Δ median ${(r.unknown.median - r.known.median).toFixed(2)} ms (burst on ${(r.unknownOn.median - r.knownOn.median).toFixed(2)}, off ${(r.unknownOff.median - r.knownOff.median).toFixed(2)})`);
+    }
+    await load.stop();
+    load = undefined;
+    await sleep(2000);
+    const unknownMails = sink.messages.filter((m) => m.to.some((t) => t.startsWith('bench.ghost.'))).length;
+
+    const f = (x) => (Number.isFinite(x) ? x.toFixed(1) : '–');
+    const sign = (x) => (Number.isFinite(x) ? `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(1)}` : '–');
+    const lines = [
+      `Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · ${os.availableParallelism()} cores · load average ${os.loadavg()[0].toFixed(1)} · Node ${process.version} · ` +
+        `${db.kind === 'postgres' ? 'PostgreSQL server' : 'PGlite (on disk)'} · RESET_HIDE_UNKNOWN_ACCOUNTS=true · a ${BURST_CONNECTIONS}-connection sendEmail burst toggled every ${BURST_SECONDS} s`,
+      '',
+      `${N} known and ${N} unknown accounts per route, one request at a time, interleaved in random pairs after ${WARMUP} warm-up pairs. ms, measured by the client; Δ = unknown − known; target |Δ median| < ${TARGET_MS} ms.`,
+      '',
+      '| route | known median | Δ median | known p90 | Δ p90 | Δ median, burst on (n) | Δ median, burst off (n) | same answer |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+      ...results.map(
+        (r) =>
+          `| ${r.route.name} | ${f(r.known.median)} | **${sign(r.unknown.median - r.known.median)}** | ${f(r.known.p90)} | ${sign(r.unknown.p90 - r.known.p90)} | ` +
+          `${sign(r.unknownOn.median - r.knownOn.median)} (${r.knownOn.n}+${r.unknownOn.n}) | ${sign(r.unknownOff.median - r.knownOff.median)} (${r.knownOff.n}+${r.unknownOff.n}) | ${r.same ? 'yes' : 'NO'} |`,
+      ),
+      '',
+      `Emails to unknown accounts: ${unknownMails}.`,
+    ];
+    const report = lines.join('\n');
+    console.log(report);
+    if (process.argv.includes('--write')) writeReport(process.env.BENCH_OUTPUT || join(ROOT, 'BENCHMARKS.md'), `enumeration-load ${db.kind}`, report);
+    if (mismatch || unknownMails > 0) process.exitCode = 1;
+  } finally {
+    await load?.stop();
+    await service.stop();
+    await sink.stop();
+    await db.drop().catch(() => {});
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

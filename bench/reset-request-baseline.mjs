@@ -1,0 +1,132 @@
+// The database's own limit for a reset request: the statements one sendEmail request issues
+// (captured from a service instance, never a hand-copied list) replayed with `pg` from this bare
+// process, at the same concurrency and through a pool of the same size as the service's.
+// Used by bench/run.mjs on PostgreSQL; the service is stopped while the baseline runs.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import pg from 'pg';
+import { freePort } from './lib/local.mjs';
+import { Service, ROOT } from './lib/service.mjs';
+
+/** Statements of the delivery worker, the health check and the metrics, not of the request. */
+const NOT_THE_REQUEST = [/^\s*LISTEN\b/i, /^\s*SELECT 1\b/i, /UPDATE mail_outbox SET status = 'sending'/, /UPDATE mail_outbox SET status = 'sent'/, /FROM mail_outbox WHERE status IN/, /dev_mailbox/];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** The account's id, username and primary email. */
+async function accountRow(client, username) {
+  const { rows } = await client.query(
+    `SELECT u.id, u.username, e.email FROM users u JOIN user_emails e ON e.user_id = u.id WHERE u.username = $1`,
+    [username],
+  );
+  return rows[0];
+}
+
+/**
+ * Starts a second instance of the service with bench/lib/capture-statements.mjs preloaded, sends
+ * one sendEmail request for `username` (after one for `warmup`), and returns the statements that
+ * request issued, in order.
+ */
+export async function captureResetRequest({ env, databaseUrl, username, warmup, path = '/api/auth/forgotPassword/sendEmail' }) {
+  const file = join(os.tmpdir(), `reset-bench-capture-${process.pid}.jsonl`);
+  rmSync(file, { force: true });
+  const preload = pathToFileURL(join(ROOT, 'bench', 'lib', 'capture-statements.mjs')).href;
+  const service = new Service({ ...env, PORT: String(await freePort()), BENCH_CAPTURE_FILE: file }, ['--import', preload]);
+  const post = (name) =>
+    fetch(`${service.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: name }) });
+  let captured;
+  try {
+    await service.start();
+    if ((await post(warmup)).status !== 200) throw new Error('capture: the warm-up request failed');
+    await sleep(1000); // its mail delivered, the worker idle
+    const from = readFileSync(file, 'utf8').length;
+    const before = Date.now();
+    const res = await post(username);
+    if (res.status !== 200) throw new Error(`capture: the request answered ${res.status}`);
+    const after = Date.now();
+    await sleep(300);
+    captured = readFileSync(file, 'utf8')
+      .slice(from)
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line))
+      .filter((s) => s.at >= before && s.at <= after + 1 && !NOT_THE_REQUEST.some((re) => re.test(s.text)));
+  } finally {
+    await service.stop();
+    rmSync(file, { force: true });
+  }
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return { statements: captured.map(({ text, values }) => ({ text, values })), account: await accountRow(client, username) };
+  } finally {
+    await client.end();
+  }
+}
+
+/** The captured parameters for another account: its id, username and email (also within a value); fresh secrets, ids and times. */
+function substitute(values, from, to) {
+  const map = (v) => {
+    if (v && typeof v === 'object' && '$buffer' in v) return randomBytes(v.$buffer);
+    if (v && typeof v === 'object' && '$date' in v) return new Date();
+    if (Array.isArray(v)) return v.map(map);
+    if (typeof v !== 'string') return v;
+    // Also inside composed values (a lock key or throttle subject naming the account).
+    const swapped = v.split(from.email).join(to.email).split(from.username).join(to.username).split(from.id).join(to.id);
+    if (swapped !== v) return swapped;
+    return UUID.test(v) ? randomUUID() : v;
+  };
+  return values.map(map);
+}
+
+/**
+ * Replays the captured request for account after account (`usernames`, round robin) from
+ * `connections` concurrent loops through a pg.Pool of `poolSize`, for `seconds`.
+ */
+export async function runBaseline({ databaseUrl, statements, account, usernames, connections, seconds, poolSize = 10 }) {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
+  try {
+    const accounts = [];
+    const c = await pool.connect();
+    try {
+      const { rows } = await c.query(
+        `SELECT u.id, u.username, e.email FROM users u JOIN user_emails e ON e.user_id = u.id WHERE u.username = ANY($1)`,
+        [usernames],
+      );
+      accounts.push(...rows);
+    } finally {
+      c.release();
+    }
+    let next = 0;
+    let completed = 0;
+    let errors = 0;
+    let firstError;
+    const started = performance.now();
+    const deadline = started + seconds * 1000;
+    await Promise.all(
+      Array.from({ length: connections }, async () => {
+        while (performance.now() < deadline) {
+          const to = accounts[next++ % accounts.length];
+          const client = await pool.connect();
+          try {
+            for (const s of statements) await client.query(s.text, substitute(s.values, account, to));
+            completed += 1;
+          } catch (err) {
+            errors += 1;
+            firstError ??= err.message;
+            await client.query('ROLLBACK').catch(() => {});
+          } finally {
+            client.release();
+          }
+        }
+      }),
+    );
+    const elapsed = (performance.now() - started) / 1000;
+    return { perSecond: completed / elapsed, completed, errors, firstError };
+  } finally {
+    await pool.end();
+  }
+}

@@ -1,0 +1,109 @@
+import { DataSource } from 'typeorm';
+import { MailDeliveryWorker } from '../src/mail/mail-delivery.worker.js';
+import { MailOutbox } from '../src/mail/mail-outbox.js';
+import { startTestApp, TestApp } from './support/app.js';
+import { createAccount } from './support/accounts.js';
+import { serverUrl } from './support/database.js';
+import { TestSmtpServer } from './support/smtp.js';
+
+const SEND = '/api/auth/forgotPassword/sendEmail';
+/** Long enough that, within a test, a poll never happens: only a wake-up delivers. */
+const NO_POLL = { MAIL_POLL_INTERVAL_MS: '600000' };
+
+/** Queues one message in a committed transaction of `t`, without waking any worker. */
+async function queueQuietly(t: TestApp, to: string): Promise<void> {
+  const outbox = t.app.get(MailOutbox);
+  await t.app.get(DataSource).transaction((tx) =>
+    outbox.enqueue(tx, [{ to, template: 'password-changed', locale: 'en', params: { username: to, changedAt: '2026-01-01 00:00' } }]),
+  );
+}
+
+async function sentRows(t: TestApp, recipients: string[]) {
+  return t.app
+    .get(DataSource)
+    .query(`SELECT recipient, status, payload FROM mail_outbox WHERE recipient = ANY($1) ORDER BY id`, [recipients]);
+}
+
+describe('mail delivery worker: concurrent sends, wake-ups', () => {
+  let smtp: TestSmtpServer;
+
+  beforeAll(async () => {
+    smtp = await new TestSmtpServer().start();
+  });
+  afterEach(() => {
+    smtp.holdMs = undefined;
+  });
+  afterAll(() => smtp.stop());
+
+  it('keeps up to MAIL_CONCURRENCY messages in flight to a slow SMTP server, each delivered once', async () => {
+    const t = await startTestApp({ SMTP_URL: smtp.url, MAIL_CONCURRENCY: '4', RESET_SEND_LIMIT: '100', ...NO_POLL });
+    try {
+      const accounts = [];
+      for (let i = 0; i < 8; i++) accounts.push(await createAccount(t));
+      await t.app.get(MailDeliveryWorker).idle();
+      smtp.holdMs = 300;
+      smtp.maxInProgress = 0;
+      for (const a of accounts) expect((await t.http.post(SEND, { username: a.username })).status).toBe(200);
+      for (const a of accounts) await smtp.waitFor(smtp.to(a.email), 1, 20_000);
+      await t.app.get(MailDeliveryWorker).idle();
+
+      // One connection at a time would never have two messages open at the server.
+      expect(smtp.maxInProgress).toBe(4);
+      for (const a of accounts) expect(smtp.messages.filter(smtp.to(a.email))).toHaveLength(1);
+      const rows = await sentRows(t, accounts.map((a) => a.email));
+      expect(rows).toHaveLength(8);
+      for (const row of rows) expect(row).toMatchObject({ status: 'sent', payload: null });
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('polls for mail no wake-up announced (MAIL_LISTEN=false, or the embedded database)', async () => {
+    const t = await startTestApp({ SMTP_URL: smtp.url, MAIL_LISTEN: 'false', MAIL_POLL_INTERVAL_MS: '100' });
+    try {
+      const worker = t.app.get(MailDeliveryWorker);
+      expect(worker.listening).toBe(false);
+      await queueQuietly(t, 'polled@example.test');
+      await smtp.waitFor(smtp.to('polled@example.test'), 1, 10_000);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('a commit in another instance wakes this instance’s worker through PostgreSQL NOTIFY', async () => {
+    if (!serverUrl()) {
+      // The embedded database belongs to one process: there is no other instance to notify,
+      // and no LISTEN connection. Mail is delivered by the wake-up of the request itself.
+      const t = await startTestApp({ SMTP_URL: smtp.url, ...NO_POLL });
+      try {
+        expect(t.app.get(MailDeliveryWorker).listening).toBe(false);
+        const a = await createAccount(t);
+        expect((await t.http.post(SEND, { username: a.username })).status).toBe(200);
+        await smtp.waitFor(smtp.to(a.email), 1, 10_000);
+      } finally {
+        await t.close();
+      }
+      return;
+    }
+    const a = await startTestApp({ SMTP_URL: smtp.url, ...NO_POLL });
+    const b = await startTestApp({ SMTP_URL: smtp.url, ...NO_POLL, DATABASE_URL: a.db.url });
+    try {
+      const workerB = b.app.get(MailDeliveryWorker);
+      for (const deadline = Date.now() + 10_000; !workerB.listening; ) {
+        if (Date.now() > deadline) throw new Error('instance b never started listening');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      // Instance a queues the mail but does not deliver it (its worker is stopped) and wakes
+      // nobody itself; b polls only every 10 minutes: only the notification can wake b.
+      await a.app.get(MailDeliveryWorker).beforeApplicationShutdown();
+      await queueQuietly(a, 'notified@example.test');
+      await smtp.waitFor(smtp.to('notified@example.test'), 1, 10_000);
+      await workerB.idle();
+      const [row] = await sentRows(b, ['notified@example.test']);
+      expect(row).toMatchObject({ status: 'sent', payload: null });
+    } finally {
+      await b.close();
+      await a.close();
+    }
+  });
+});
