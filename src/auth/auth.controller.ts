@@ -46,7 +46,7 @@ export class AuthController {
   @ApiTooManyRequestsResponse({ type: ErrorDto, description: '`too_many_attempts`' })
   @ApiErrorResponses(400)
   login(@Body() body: LoginDto, @Req() request: FastifyRequest) {
-    return this.auth.login((body.email ?? body.username)!, body.password, request.ip);
+    return this.auth.login((body.email ?? body.username)!, body.password, request.ip, request.headers['user-agent']);
   }
 
   @Get('me')

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { ApiError } from '../common/api-error.js';
 import { PasswordHasher } from '../password/password-hasher.js';
+import { SessionsService, TokenPair } from '../sessions/sessions.service.js';
 import { PASSWORD_MAX_BYTES, PasswordPolicy } from '../password/password-policy.js';
 import { User } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
-import { AccessTokens, IssuedToken } from './access-tokens.js';
 import { LoginThrottle } from './login-throttle.js';
 
 export interface AccountView {
@@ -29,7 +29,7 @@ export class AuthService {
     private readonly users: UsersService,
     private readonly hasher: PasswordHasher,
     private readonly policy: PasswordPolicy,
-    private readonly tokens: AccessTokens,
+    private readonly sessions: SessionsService,
     private readonly throttle: LoginThrottle,
   ) {}
 
@@ -40,7 +40,7 @@ export class AuthService {
     return accountView(user);
   }
 
-  async login(identifier: string, password: string, clientIp: string): Promise<IssuedToken> {
+  async login(identifier: string, password: string, clientIp: string, userAgent?: string): Promise<TokenPair> {
     const ipKey = LoginThrottle.ipKey(clientIp);
     const user = await this.users.findByLogin(identifier);
     const subjects = user ? [ipKey, LoginThrottle.accountKey(user.id)] : [ipKey];
@@ -52,7 +52,7 @@ export class AuthService {
     // Most logins have no failures to clear: no DELETE for them (one statement fewer per login).
     const accountKey = LoginThrottle.accountKey(user!.id);
     if (failures[accountKey]) await this.throttle.clear(accountKey);
-    return this.tokens.issue(user!.id, user!.tokenVersion);
+    return this.sessions.start(user!.id, user!.tokenVersion, { clientIp, userAgent });
   }
 
   /**

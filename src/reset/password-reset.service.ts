@@ -9,6 +9,7 @@ import { MailOutbox } from '../mail/mail-outbox.js';
 import { Metrics } from '../observability/metrics.js';
 import { PasswordHasher } from '../password/password-hasher.js';
 import { PasswordPolicy } from '../password/password-policy.js';
+import { SessionsService } from '../sessions/sessions.service.js';
 import { User } from '../users/user.entity.js';
 import { UsersService, normalizeEmail } from '../users/users.service.js';
 import { DurationSampler } from './duration-sampler.js';
@@ -48,6 +49,7 @@ export class PasswordResetService {
     private readonly policy: PasswordPolicy,
     private readonly config: AppConfig,
     private readonly metrics: Metrics,
+    private readonly sessions: SessionsService,
   ) {}
 
   /**
@@ -160,12 +162,14 @@ export class PasswordResetService {
 
   /**
    * What every password change shares: the new hash, a bumped token version (every access
-   * token issued before dies), no outstanding reset secrets, and a notice to every address.
+   * token issued before dies), every session revoked, no outstanding reset secrets, and a
+   * notice to every address.
    * Returns the new token version.
    */
   async completeReset(tx: EntityManager, user: User, passwordHash: string, locale: string): Promise<number> {
     const version = await this.users.setPasswordHash(tx, user.id, passwordHash);
     if (version === null) throw new ResetError('account_deleted');
+    await this.sessions.revokeAllInTransaction(tx, user.id);
     await this.requests.supersedeOutstanding(tx, user.id);
     await this.outbox.enqueue(
       tx,

@@ -34,6 +34,6 @@ export class LoginController {
   @ApiUnprocessableEntityResponse({ type: FastApiValidationErrorDto })
   @ApiTooManyRequestsResponse({ type: FastApiErrorDto, example: { detail: 'Too many failed attempts, try again later' } })
   login(@Body() body: LoginDto, @Req() request: FastifyRequest) {
-    return this.auth.login((body.email ?? body.username)!, body.password, request.ip);
+    return this.auth.login((body.email ?? body.username)!, body.password, request.ip, request.headers['user-agent']);
   }
 }
