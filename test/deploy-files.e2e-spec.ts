@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments, parse } from 'yaml';
 import { parseEnv } from '../src/config/env.js';
+import { loadJwkSet } from '../src/tokens/jwk-set.js';
 import { ROOT } from './support/built-app.js';
 
 /**
@@ -79,6 +80,15 @@ describe('docker-compose.yml', () => {
     expect(env.DATABASE_URL).toBe(`postgres://${POSTGRES_USER}:${POSTGRES_PASSWORD}@postgres:5432/${POSTGRES_DB}`);
     expect(() => parseEnv(env)).not.toThrow();
   });
+
+  it('mounts a valid local-only signing key where JWT_SIGNING_KEYS_FILE points', () => {
+    const app = compose.services.app;
+    const target = app.environment.JWT_SIGNING_KEYS_FILE;
+    const mount = app.volumes.find((v: string) => v.endsWith(`:${target}:ro`));
+    expect(mount).toBeDefined();
+    const keys = loadJwkSet('EdDSA', JSON.parse(read(mount.split(':')[0].replace(/^\.\//, ''))));
+    expect(keys[0].kid).toMatch(/^local-only-/);
+  });
 });
 
 describe('deploy/kubernetes', () => {
@@ -122,7 +132,7 @@ describe('deploy/kubernetes', () => {
   it('takes its secrets from the Secret the example shows, and the result passes production validation', () => {
     expect(container.envFrom).toEqual([{ secretRef: { name: secret.metadata.name } }]);
     expect(Object.keys(secret.stringData)).toEqual(
-      expect.arrayContaining(['JWT_SECRET', 'RESET_SECRET', 'SMTP_URL', 'DATABASE_URL']),
+      expect.arrayContaining(['JWT_SIGNING_KEYS', 'RESET_SECRET', 'SMTP_URL', 'DATABASE_URL']),
     );
     const env = {
       ...Object.fromEntries(container.env.map((e: { name: string; value: string }) => [e.name, e.value])),
