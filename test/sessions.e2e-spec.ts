@@ -248,6 +248,30 @@ describe('sessions and refresh tokens', () => {
     });
   });
 
+  it('documents every session and discovery route, with a schema for every answer that has a body', async () => {
+    const doc = (await t.http.get('/docs-json')).body;
+    const expected: Array<[string, string, string[]]> = [
+      ['/auth/refresh', 'post', ['200', '400', '401']],
+      ['/auth/sessions', 'get', ['200', '401']],
+      ['/auth/sessions/{id}', 'delete', ['204', '401', '404']],
+      ['/auth/logout', 'post', ['204', '401']],
+      ['/auth/logout-all', 'post', ['204', '401']],
+      ['/.well-known/jwks.json', 'get', ['200', '404']],
+      ['/.well-known/openid-configuration', 'get', ['200']],
+    ];
+    for (const [path, method, statuses] of expected) {
+      const op = doc.paths[path]?.[method];
+      expect(op).toBeDefined();
+      expect(Object.keys(op.responses).sort()).toEqual(statuses.sort());
+      for (const status of statuses.filter((code) => code !== '204')) {
+        expect(op.responses[status].content['application/json'].schema).toBeDefined();
+      }
+    }
+    const token = doc.components.schemas.TokenDto;
+    expect(token.required).toEqual(expect.arrayContaining(['access_token', 'refresh_token', 'refresh_expires_in']));
+    expect(doc.paths['/auth/refresh'].post.requestBody.content['application/json'].schema.$ref).toMatch(/RefreshDto$/);
+  });
+
   describe('password resets and changes', () => {
     it('a reset by code ends every session of the account', async () => {
       const a = await createAccount(t);
