@@ -131,18 +131,20 @@ describe('tokens verifiable by the mesh', () => {
   it('keeps the development key in DATA_DIR, so tokens survive a restart', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'dev-key-'));
     try {
-      const first = await startTestApp({ DATA_DIR: dataDir });
+      const first = await startTestApp({ DATA_DIR: dataDir, JWT_SIGNING_KEYS: undefined });
       const token = await tokenFrom(first);
       const kid = (await first.http.get('/.well-known/jwks.json')).body.keys[0].kid;
       await first.close();
       const secrets = JSON.parse(readFileSync(join(dataDir, 'dev-secrets.json'), 'utf8'));
       expect(JSON.parse(secrets.jwt_signing_key_EdDSA)).toMatchObject({ kid, kty: 'OKP', crv: 'Ed25519', d: expect.any(String) });
 
-      const restarted = await start({ DATA_DIR: dataDir });
+      const restarted = await startTestApp({ DATA_DIR: dataDir, JWT_SIGNING_KEYS: undefined });
+      apps.push(restarted);
       expect((await restarted.http.get('/.well-known/jwks.json')).body.keys.map((k: Jwk) => k.kid)).toEqual([kid]);
       await expect(meshVerifier(restarted, 'EdDSA')(token)).resolves.toBeDefined();
       // Another DATA_DIR has another key.
-      const other = await start({});
+      const other = await startTestApp({ JWT_SIGNING_KEYS: undefined });
+      apps.push(other);
       expect((await other.http.get('/.well-known/jwks.json')).body.keys[0].kid).not.toBe(kid);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../../src/app.js';
+import { generateSigningJwk } from '../../src/config/app-config.js';
 import { createTestDatabase, TestDatabase } from './database.js';
 import { HttpClient } from './http.js';
 
@@ -15,6 +16,8 @@ export interface TestApp {
 }
 
 export const TEST_SECRETS = {
+  // One signing key for every app and service process a suite starts, as replicas share theirs.
+  JWT_SIGNING_KEYS: JSON.stringify({ keys: [generateSigningJwk('EdDSA')] }),
   JWT_SECRET: 'test-jwt-secret-0123456789abcdef0123456789',
   RESET_SECRET: 'test-reset-secret-0123456789abcdef012345678',
 };
