@@ -37,7 +37,8 @@ describe('tokens verifiable by the mesh', () => {
 
   /** What a mesh service does: verify with the remote JWK Set, pinning issuer, audience and algorithm. */
   function meshVerifier(app: TestApp, alg: Alg) {
-    const jwks = createRemoteJWKSet(new URL(`${app.url}/.well-known/jwks.json`));
+    // jose gives up on a fetch after 5 s by default; a loaded test machine may need longer.
+    const jwks = createRemoteJWKSet(new URL(`${app.url}/.well-known/jwks.json`), { timeoutDuration: 30_000 });
     return (token: string) => jwtVerify(token, jwks, { issuer: 'http://localhost:3000', audience: 'password-reset-service', algorithms: [alg], requiredClaims: ['exp'] });
   }
 
@@ -121,7 +122,7 @@ describe('tokens verifiable by the mesh', () => {
   it('writes every JWT_AUDIENCE into aud; a mesh service checks its own name', async () => {
     const app = await start({ JWT_ALG: 'EdDSA', JWT_SIGNING_KEYS: keySet(generateSigningJwk('EdDSA')), JWT_AUDIENCE: 'orders, billing' });
     const token = await tokenFrom(app);
-    const jwks = createRemoteJWKSet(new URL(`${app.url}/.well-known/jwks.json`));
+    const jwks = createRemoteJWKSet(new URL(`${app.url}/.well-known/jwks.json`), { timeoutDuration: 30_000 });
     const { payload } = await jwtVerify(token, jwks, { audience: 'billing' });
     expect(payload.aud).toEqual(['orders', 'billing']);
     await expect(jwtVerify(token, jwks, { audience: 'password-reset-service' })).rejects.toBeInstanceOf(errors.JWTClaimValidationFailed);
