@@ -47,6 +47,9 @@ export async function createApp(
   const adapter = new GracefulFastifyAdapter({
     clientErrorHandler: clientErrorHandler(() => presenters.current),
     bodyLimit: BODY_LIMIT_BYTES,
+    // Route parameters as long as a URL can be: the router's own 414 bypasses the error presenters
+    // (an over-long session id reaches the route and gets its 404); Node caps the URL at 16 KiB.
+    routerOptions: { maxParamLength: 16 * 1024 },
     return503OnClosing: true,
     trustProxy: trustedHops(TRUST_PROXY === true ? 1 : TRUST_PROXY),
     requestTimeout: HTTP_REQUEST_TIMEOUT_MS,

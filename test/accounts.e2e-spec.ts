@@ -1,4 +1,6 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, createPrivateKey, generateKeyPairSync } from 'node:crypto';
+import { SignJWT } from 'jose';
+import { generateSigningJwk } from '../src/config/app-config.js';
 import { startTestApp, TestApp } from './support/app.js';
 
 const PASSWORD = 'StrongPassword123!';
@@ -6,8 +8,15 @@ const PASSWORD = 'StrongPassword123!';
 describe('accounts, login and tokens', () => {
   let t: TestApp;
 
+  // The service's signing key, known to the test so it can forge tokens that differ in one claim.
+  const signingJwk = generateSigningJwk('EdDSA');
+
   beforeAll(async () => {
-    t = await startTestApp({ LOGIN_MAX_FAILURES: '5', LOGIN_MAX_FAILURES_PER_IP: '40' });
+    t = await startTestApp({
+      LOGIN_MAX_FAILURES: '5',
+      LOGIN_MAX_FAILURES_PER_IP: '40',
+      JWT_SIGNING_KEYS: JSON.stringify({ keys: [signingJwk] }),
+    });
   });
   afterAll(() => t.close());
 
@@ -67,7 +76,13 @@ describe('accounts, login and tokens', () => {
       for (const body of [{ email: 'LOGIN.user@example.com', password: PASSWORD }, { username: 'Login.User', password: PASSWORD }]) {
         const res = await t.http.post(path, body);
         expect(res.status).toBe(200);
-        expect(res.body).toEqual({ access_token: expect.any(String), token_type: 'bearer', expires_in: 3600 });
+        expect(res.body).toEqual({
+          access_token: expect.any(String),
+          token_type: 'bearer',
+          expires_in: 900,
+          refresh_token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+          refresh_expires_in: 14 * 86400,
+        });
       }
     });
 
@@ -138,28 +153,43 @@ describe('accounts, login and tokens', () => {
       expect(res.body).toEqual({ id: userId, username: 'me.user', emails: ['me.user@example.com'] });
     });
 
-    it('carries sub, ver, iss and aud in an HS256 token', () => {
+    it('carries sub, ver, sid, jti, iat, exp, iss and aud in an EdDSA token naming its key', () => {
       const [header, payload] = token.split('.').slice(0, 2).map((p) => JSON.parse(Buffer.from(p, 'base64url').toString()));
-      expect(header.alg).toBe('HS256');
-      expect(payload).toMatchObject({ sub: userId, ver: 0, aud: 'password-reset-service', iss: expect.stringMatching(/^http/) });
+      expect(header).toMatchObject({ alg: 'EdDSA', kid: signingJwk.kid });
+      expect(payload).toMatchObject({
+        sub: userId,
+        ver: 0,
+        sid: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        jti: expect.any(String),
+        aud: 'password-reset-service',
+        iss: expect.stringMatching(/^http/),
+      });
+      expect(payload.exp - payload.iat).toBe(900);
     });
 
-    it('rejects missing, malformed, tampered, alg=none and wrong-audience tokens', async () => {
-      const [h, p] = token.split('.');
+    it('rejects missing, malformed, tampered, alg=none, HS256, foreign-key, wrong-audience and exp-less tokens', async () => {
+      const [, p] = token.split('.');
       const none = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${p}.`;
       const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
-      const sign = (payload: object) => {
-        const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
-        const sig = createHmac('sha256', 'test-jwt-secret-0123456789abcdef0123456789').update(`${h}.${body}`).digest('base64url');
-        return `${h}.${body}.${sig}`;
-      };
+      const key = createPrivateKey({ key: signingJwk as never, format: 'jwk' });
+      const sign = (payload: Record<string, unknown>, signWith = key, kid = signingJwk.kid as string) =>
+        new SignJWT(payload).setProtectedHeader({ alg: 'EdDSA', kid }).sign(signWith);
+      // HS256 keyed with the public key's bytes: the algorithm-confusion forgery.
+      const hsHeader = Buffer.from(JSON.stringify({ alg: 'HS256', kid: signingJwk.kid })).toString('base64url');
+      const hsSig = createHmac('sha256', String(signingJwk.x)).update(`${hsHeader}.${p}`).digest('base64url');
+      const { exp: _exp, ...withoutExp } = claims;
       const cases = [
         undefined,
         'not-a-jwt',
         token.slice(0, -2) + (token.endsWith('A') ? 'BB' : 'AA'),
         none,
-        sign({ ...claims, aud: 'someone-else' }),
-        sign({ ...claims, iss: 'https://evil.example' }),
+        `${hsHeader}.${p}.${hsSig}`,
+        await sign(claims, generateKeyPairSync('ed25519').privateKey),
+        await sign(claims, key, 'unknown-kid'),
+        await sign({ ...claims, aud: 'someone-else' }),
+        await sign({ ...claims, iss: 'https://evil.example' }),
+        await sign(withoutExp),
+        await sign({ ...claims, sid: 'not-a-uuid' }),
       ];
       for (const bad of cases) {
         const res = await t.http.get('/auth/me', bad ? { token: bad } : {});
@@ -167,7 +197,7 @@ describe('accounts, login and tokens', () => {
         expect(res.body.error_code).toBe('unauthorized');
       }
       // The control: a correctly signed copy of the claims is accepted.
-      expect((await t.http.get('/auth/me', { token: sign(claims) })).status).toBe(200);
+      expect((await t.http.get('/auth/me', { token: await sign(claims) })).status).toBe(200);
     });
 
     it('rejects a token whose version is older than the account', async () => {
@@ -219,7 +249,8 @@ describe('accounts, login and tokens', () => {
       for (const [path, methods] of Object.entries<Record<string, any>>(doc.paths)) {
         for (const [method, op] of Object.entries<any>(methods)) {
           const hasBody = ['post', 'patch', 'put'].includes(method);
-          if (hasBody && !path.startsWith('/reset-password')) expect(op.requestBody).toBeDefined();
+          const bodiless = path.startsWith('/reset-password') || path === '/auth/logout' || path === '/auth/logout-all';
+          if (hasBody && !bodiless) expect(op.requestBody).toBeDefined();
           expect(Object.keys(op.responses).length).toBeGreaterThan(0);
         }
       }

@@ -152,7 +152,14 @@ describe('seed 001: POST /auth/forgotpassword and PATCH /auth/resetpassword', ()
       const pending = await requestCode(a);
       const res = await change(oldToken, { email: a.email, current_password: PASSWORD, new_password: NEW_PASSWORD, confirm_password: NEW_PASSWORD });
       expect(res.status).toBe(200);
-      expect(res.body).toEqual({ message: 'Password reset successful', access_token: expect.any(String), token_type: 'bearer', expires_in: 3600 });
+      expect(res.body).toEqual({
+        message: 'Password reset successful',
+        access_token: expect.any(String),
+        token_type: 'bearer',
+        expires_in: 900,
+        refresh_token: expect.any(String),
+        refresh_expires_in: expect.any(Number),
+      });
       expect((await t.http.get('/auth/me', { token: oldToken })).status).toBe(401);
       const me = await t.http.get('/auth/me', { token: res.body.access_token });
       expect(me.status).toBe(200);

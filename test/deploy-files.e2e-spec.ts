@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments, parse } from 'yaml';
 import { parseEnv } from '../src/config/env.js';
+import { generateSigningJwk } from '../src/config/app-config.js';
 import { ROOT } from './support/built-app.js';
 
 /**
@@ -26,7 +27,7 @@ function composeSubstitute(value: string, dotenv: Record<string, string>): strin
 
 /** The `.env` the README tells how to generate for docker compose. */
 const GENERATED_DOTENV = {
-  JWT_SECRET: randomBytes(48).toString('base64'),
+  JWT_SIGNING_KEYS: JSON.stringify({ keys: [generateSigningJwk('EdDSA')] }),
   RESET_SECRET: randomBytes(48).toString('base64'),
   POSTGRES_PASSWORD: randomBytes(32).toString('hex'),
 };
@@ -70,7 +71,7 @@ describe('Dockerfile', () => {
     expect(runtime).toMatch(/^EXPOSE 3000$/m);
     expect(runtime).toMatch(/^EXPOSE 9464$/m);
     expect(runtime).toMatch(/^\s*HOST=0\.0\.0\.0 \\$/m);
-    expect(runtime).toMatch(/^\s*METRICS_PORT=9464$/m);
+    expect(runtime).toMatch(/^\s*METRICS_PORT=9464( \\)?$/m);
     expect(runtime).toMatch(/^HEALTHCHECK [^\n]*\\\n\s+CMD [^\n]*\/health\/live/m);
   });
 
@@ -104,7 +105,7 @@ describe('docker-compose.yml', () => {
     expect(new URL(env.DATABASE_URL).host).toBe('postgres:5432');
     expect(env.REDIS_URL).toBe('redis://redis:6379');
     expect(env.SMTP_URL).toBe('smtp://mailpit:1025');
-    expect(env.JWT_SECRET).toBe(GENERATED_DOTENV.JWT_SECRET);
+    expect(env.JWT_SIGNING_KEYS).toBe(GENERATED_DOTENV.JWT_SIGNING_KEYS);
     expect(env.RESET_SECRET).toBe(GENERATED_DOTENV.RESET_SECRET);
     const postgres = Object.fromEntries(
       Object.entries<string>(compose.services.postgres.environment).map(([k, v]) => [k, composeSubstitute(String(v), GENERATED_DOTENV)]),
@@ -116,11 +117,12 @@ describe('docker-compose.yml', () => {
 
   it('holds no secret itself: without .env it refuses to start, naming the missing variable', () => {
     const text = read('docker-compose.yml');
-    for (const name of ['JWT_SECRET', 'RESET_SECRET', 'POSTGRES_PASSWORD']) {
+    for (const name of ['JWT_SIGNING_KEYS', 'RESET_SECRET', 'POSTGRES_PASSWORD']) {
       expect(text).not.toMatch(new RegExp(`\\$\\{${name}:-`));
       expect(() => appEnv({ ...GENERATED_DOTENV, [name]: '' })).toThrow(new RegExp(`set ${name} in \\.env`));
     }
-    expect(compose.services.app.environment.JWT_SECRET).toMatch(/^\$\{JWT_SECRET:\?[^}]+\}$/);
+    expect(compose.services.app.environment.JWT_SIGNING_KEYS).toMatch(/^\$\{JWT_SIGNING_KEYS:\?[^}]+\}$/);
+    expect(compose.services.app.environment.JWT_SECRET).toBeUndefined();
     expect(compose.services.app.environment.RESET_SECRET).toMatch(/^\$\{RESET_SECRET:\?[^}]+\}$/);
     expect(compose.services.postgres.environment.POSTGRES_PASSWORD).toMatch(/^\$\{POSTGRES_PASSWORD:\?[^}]+\}$/);
   });
@@ -147,6 +149,7 @@ describe('docker-compose.yml', () => {
     const readme = read('README.md');
     expect(readme).toContain('openssl rand -base64 48');
     expect(readme).toContain('openssl rand -hex 32');
+    expect(readme).toContain('npm run -s cli -- keys:rotate');
     expect(readme).toContain('docker compose up --build');
     expect(readme).toContain(new URL(appEnv(GENERATED_DOTENV).PUBLIC_URL).origin);
     expect(readme).toContain('http://localhost:8025');
@@ -197,7 +200,7 @@ describe('deploy/kubernetes', () => {
   it('takes its secrets from the Secret the example shows, and with real secrets the result passes production validation', () => {
     expect(container.envFrom).toEqual([{ secretRef: { name: secret.metadata.name } }]);
     expect(Object.keys(secret.stringData)).toEqual(
-      expect.arrayContaining(['JWT_SECRET', 'RESET_SECRET', 'SMTP_URL', 'DATABASE_URL']),
+      expect.arrayContaining(['JWT_SIGNING_KEYS', 'RESET_SECRET', 'SMTP_URL', 'DATABASE_URL']),
     );
     const env = {
       ...Object.fromEntries(container.env.map((e: { name: string; value: string }) => [e.name, e.value])),
@@ -205,8 +208,8 @@ describe('deploy/kubernetes', () => {
     };
     expect(env.NODE_ENV).toBe('production');
     // The example's secrets are placeholders: production refuses them until real ones replace them.
-    expect(() => parseEnv(env)).toThrow(/JWT_SECRET: is a published example value[^]*RESET_SECRET: is a published example value/);
-    const real = { JWT_SECRET: randomBytes(48).toString('base64'), RESET_SECRET: randomBytes(48).toString('base64') };
+    expect(() => parseEnv(env)).toThrow(/RESET_SECRET: is a published example value/);
+    const real = { JWT_SIGNING_KEYS: JSON.stringify({ keys: [generateSigningJwk('EdDSA')] }), RESET_SECRET: randomBytes(48).toString('base64') };
     expect(() => parseEnv({ ...env, ...real })).not.toThrow();
   });
 

@@ -78,7 +78,13 @@ describe('seed 000: /forgot-password and /login (FastAPI-shaped)', () => {
       expect(res.body).toEqual({ message: 'Password has been reset' });
       const ok = await login(a.email, NEW_PASSWORD);
       expect(ok.status).toBe(200);
-      expect(ok.body).toEqual({ access_token: expect.any(String), token_type: 'bearer', expires_in: 3600 });
+      expect(ok.body).toEqual({
+        access_token: expect.any(String),
+        token_type: 'bearer',
+        expires_in: 900,
+        refresh_token: expect.any(String),
+        refresh_expires_in: expect.any(Number),
+      });
       const old = await login(a.email, PASSWORD);
       expect(old.status).toBe(401);
       expect(old.body).toEqual({ detail: 'Incorrect email or password' });

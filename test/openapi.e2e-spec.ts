@@ -148,9 +148,10 @@ describe('the OpenAPI document', () => {
     expect(ids).toEqual(expect.arrayContaining(['usernameCodeSendEmail', 'usernameCodeResetPassword', 'authResetPassword', 'tokenLinkReset', 'forgotPasswordConfirm']));
   });
 
-  it('names, describes and orders its tags: accounts, the four contracts, operations', () => {
+  it('names, describes and orders its tags: accounts, tokens and sessions, the four contracts, operations', () => {
     expect(doc.tags.map((tag: Json) => tag.name)).toEqual([
       'accounts',
+      'tokens-and-sessions',
       'forgot-password: email and link token (FastAPI style)',
       'auth-resetpassword: code or Bearer change',
       'username-code: username and 6-digit code',

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createPublicKey, verify } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -87,11 +87,13 @@ describe(`persistence across restarts (${MODE})`, () => {
     const token: string = login.body.access_token;
     firstToken = token;
 
-    // The token is signed with the development secret generated into DATA_DIR.
+    // The token is signed with the development key generated into DATA_DIR.
     const secrets = devSecrets();
-    expect(secrets.jwt_secret).toMatch(/^[\w-]{43}$/); // 32 random bytes, base64url
+    const key = JSON.parse(secrets.jwt_signing_key_EdDSA);
+    expect(key).toMatchObject({ kty: 'OKP', crv: 'Ed25519', d: expect.stringMatching(/^[\w-]{43}$/) });
     const [header, payload, signature] = token.split('.');
-    expect(createHmac('sha256', secrets.jwt_secret).update(`${header}.${payload}`).digest('base64url')).toBe(signature);
+    expect(JSON.parse(Buffer.from(header, 'base64url').toString()).kid).toBe(key.kid);
+    expect(verify(null, Buffer.from(`${header}.${payload}`), createPublicKey({ key, format: 'jwk' }), Buffer.from(signature, 'base64url'))).toBe(true);
     if (!server) expect(existsSync(join(dataDir, 'pgdata'))).toBe(true);
 
     await stop();
@@ -121,7 +123,7 @@ describe(`persistence across restarts (${MODE})`, () => {
     const otherDir = mkdtempSync(join(tmpdir(), 'reset-persist-other-'));
     try {
       const { http } = await start(otherDir);
-      expect(devSecrets(otherDir).jwt_secret).not.toBe(devSecrets().jwt_secret);
+      expect(devSecrets(otherDir).jwt_signing_key_EdDSA).not.toBe(devSecrets().jwt_signing_key_EdDSA);
       // In the server mode the account still exists: the token fails on its signature alone.
       expect((await http.get('/auth/me', { token: firstToken })).status).toBe(401);
       if (!server) {

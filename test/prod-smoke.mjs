@@ -151,6 +151,12 @@ async function main() {
     smtp = await startSmtp();
     ok(`SMTP server on 127.0.0.1:${smtp.port}`);
 
+    step('node dist/cli.js keys:rotate: the signing keys');
+    const signingKeys = execFileSync(process.execPath, ['dist/cli.js', 'keys:rotate'], {
+      cwd: workDir,
+      env: { PATH: process.env.PATH },
+      encoding: 'utf8',
+    }).trim();
     step('start node dist/main.js with NODE_ENV=production');
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
@@ -166,7 +172,7 @@ async function main() {
         REDIS_URL,
         SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
         PUBLIC_URL: 'https://reset.smoke.example',
-        JWT_SECRET: randomBytes(48).toString('base64'),
+        JWT_SIGNING_KEYS: signingKeys,
         RESET_SECRET: randomBytes(48).toString('base64'),
         // Slow enough that a registration is still in flight when SIGTERM arrives.
         BCRYPT_COST: '13',

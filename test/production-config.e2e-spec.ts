@@ -1,7 +1,10 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generateSigningJwk } from '../src/config/app-config.js';
 import { ensureBuilt, runMain } from './support/built-app.js';
+
+const keySet = (...keys: Array<Record<string, unknown>>) => JSON.stringify({ keys });
 
 /**
  * `node dist/main.js` with NODE_ENV=production refuses to start without its required
@@ -12,7 +15,7 @@ describe('production configuration (node dist/main.js)', () => {
     NODE_ENV: 'production',
     // Nothing listens on port 1: a start that got past configuration would fail to connect.
     DATABASE_URL: 'postgres://postgres@127.0.0.1:1/postgres',
-    JWT_SECRET: 'j'.repeat(32),
+    JWT_SIGNING_KEYS: keySet(generateSigningJwk('EdDSA')),
     RESET_SECRET: 'r'.repeat(32),
     SMTP_URL: 'smtp://127.0.0.1:1',
     PUBLIC_URL: 'https://reset.example.com',
@@ -36,7 +39,7 @@ describe('production configuration (node dist/main.js)', () => {
     const result = await runMain({ NODE_ENV: 'production', DATA_DIR: dataDir, PORT: '0' });
     expect(result.timedOut).toBe(false);
     expect(result.code).not.toBe(0);
-    for (const name of ['DATABASE_URL', 'JWT_SECRET', 'RESET_SECRET', 'SMTP_URL', 'PUBLIC_URL']) {
+    for (const name of ['DATABASE_URL', 'JWT_SIGNING_KEYS', 'RESET_SECRET', 'SMTP_URL', 'PUBLIC_URL']) {
       expect(result.stderr).toContain(name);
     }
     expect(result.stderr).toContain('Invalid configuration');
@@ -48,8 +51,13 @@ describe('production configuration (node dist/main.js)', () => {
   it.each([
     ['DATABASE_URL', { DATABASE_URL: undefined }],
     ['DATABASE_URL', { DATABASE_URL: 'memory://' }],
-    ['JWT_SECRET', { JWT_SECRET: undefined }],
-    ['JWT_SECRET', { JWT_SECRET: 'too-short-secret' }],
+    ['JWT_SIGNING_KEYS', { JWT_SIGNING_KEYS: undefined }],
+    ['JWT_SIGNING_KEYS', { JWT_SIGNING_KEYS: 'not json' }],
+    ['JWT_SIGNING_KEYS', { JWT_SIGNING_KEYS: keySet(generateSigningJwk('ES256')) }],
+    ['JWT_SIGNING_KEYS', { JWT_ALG: 'RS256' }],
+    ['JWT_SIGNING_KEYS', { JWT_SIGNING_KEYS: keySet((({ d: _d, ...pub }) => pub)(generateSigningJwk('EdDSA'))) }],
+    ['JWT_SECRET', { JWT_ALG: 'HS256', JWT_SECRET: undefined }],
+    ['JWT_SECRET', { JWT_ALG: 'HS256', JWT_SECRET: 'too-short-secret' }],
     ['RESET_SECRET', { RESET_SECRET: undefined }],
     ['RESET_SECRET', { RESET_SECRET: 'x'.repeat(31) }],
     // The values published in docker-compose.yml and deploy/kubernetes/secret.example.yaml.

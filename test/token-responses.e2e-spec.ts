@@ -1,13 +1,20 @@
 import { createHmac } from 'node:crypto';
+import { importJWK, SignJWT } from 'jose';
 import { createAccount, NEW_PASSWORD, PASSWORD } from './support/accounts.js';
 import { startTestApp, TEST_SECRETS, TestApp } from './support/app.js';
 
-/** HS256 (or another HMAC) JWT signed with the test JWT_SECRET: a valid signature on whatever claims. */
-function signed(claims: Record<string, unknown>, alg: 'HS256' | 'HS512' = 'HS256'): string {
-  const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-  const head = `${part({ alg, typ: 'JWT' })}.${part(claims)}`;
-  const sig = createHmac(alg === 'HS256' ? 'sha256' : 'sha512', TEST_SECRETS.JWT_SECRET).update(head).digest('base64url');
-  return `${head}.${sig}`;
+/**
+ * A JWT with a valid signature on whatever claims: by the test app's own signing key (EdDSA), or
+ * an HMAC one (HS512) keyed with the test JWT_SECRET, an algorithm the service does not accept.
+ */
+async function signed(claims: Record<string, unknown>, alg: 'EdDSA' | 'HS512' = 'EdDSA'): Promise<string> {
+  if (alg === 'HS512') {
+    const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const head = `${part({ alg, typ: 'JWT' })}.${part(claims)}`;
+    return `${head}.${createHmac('sha512', TEST_SECRETS.JWT_SECRET).update(head).digest('base64url')}`;
+  }
+  const [jwk] = JSON.parse(TEST_SECRETS.JWT_SIGNING_KEYS).keys;
+  return new SignJWT(claims).setProtectedHeader({ alg: 'EdDSA', kid: jwk.kid, typ: 'JWT' }).sign(await importJWK(jwk, 'EdDSA'));
 }
 
 const claimsOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
@@ -65,14 +72,14 @@ describe('access tokens', () => {
 
     it('GET /auth/me: 401 unauthorized', async () => {
       const { exp: _exp, ...noExp } = claimsOf(token);
-      for (const bad of [signed(noExp), signed(claimsOf(token), 'HS512')]) {
+      for (const bad of [await signed(noExp), await signed(claimsOf(token), 'HS512')]) {
         const res = await t.http.get('/auth/me', { token: bad });
         expect(res.status).toBe(401);
         expect(res.body).toEqual({ statusCode: 401, error_code: 'unauthorized', message: expect.any(String) });
         expect(res.headers.get('www-authenticate')).toBe('Bearer');
       }
       // The control: the same claims with their exp, signed the same way, are accepted.
-      expect((await t.http.get('/auth/me', { token: signed(claimsOf(token)) })).status).toBe(200);
+      expect((await t.http.get('/auth/me', { token: await signed(claimsOf(token)) })).status).toBe(200);
     });
 
     it('PATCH /auth/resetpassword (change flow): 401 in the contract shape', async () => {
@@ -80,7 +87,7 @@ describe('access tokens', () => {
       const res = await t.http.patch(
         '/auth/resetpassword',
         { email, current_password: PASSWORD, new_password: NEW_PASSWORD, confirm_password: NEW_PASSWORD },
-        { token: signed(noExp) },
+        { token: await signed(noExp) },
       );
       expect(res.status).toBe(401);
       expect(res.body).toEqual({ statusCode: 401, error_code: 'unauthorized', message: expect.any(String) });

@@ -1,12 +1,14 @@
 import { CanActivate, ExecutionContext, Injectable, createParamDecorator } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { ApiError } from '../common/api-error.js';
-import { UsersService } from '../users/users.service.js';
+import { SessionsService } from '../sessions/sessions.service.js';
 import { AccessTokens } from './access-tokens.js';
 
 export interface AuthenticatedUser {
   id: string;
   tokenVersion: number;
+  /** The session of the access token. */
+  sessionId: string;
 }
 
 type RequestWithUser = FastifyRequest & { user?: AuthenticatedUser };
@@ -22,12 +24,15 @@ export function bearerToken(request: FastifyRequest): string | undefined {
   return match?.[1];
 }
 
-/** Accepts a valid token whose version is the account's current one; a password change revokes older tokens. */
+/**
+ * Accepts a valid token whose session is live and whose version is the account's current one:
+ * logout, session revocation and a password change refuse the session's tokens at once.
+ */
 @Injectable()
 export class AccessTokenGuard implements CanActivate {
   constructor(
     private readonly tokens: AccessTokens,
-    private readonly users: UsersService,
+    private readonly sessions: SessionsService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -35,9 +40,8 @@ export class AccessTokenGuard implements CanActivate {
     const token = bearerToken(request);
     const claims = token ? await this.tokens.verify(token) : null;
     if (!claims) throw unauthorized();
-    const current = await this.users.tokenVersion(claims.sub);
-    if (current === null || claims.ver !== current) throw unauthorized();
-    request.user = { id: claims.sub, tokenVersion: current };
+    if (!(await this.sessions.isLive(claims.sid, claims.sub, claims.ver))) throw unauthorized();
+    request.user = { id: claims.sub, tokenVersion: claims.ver, sessionId: claims.sid };
     return true;
   }
 }

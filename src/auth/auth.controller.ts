@@ -58,7 +58,7 @@ export class AuthController {
     ...SERVICE_ERRORS,
   ])
   login(@Body() body: LoginDto, @Req() request: FastifyRequest) {
-    return this.auth.login((body.email ?? body.username)!, body.password, request.ip);
+    return this.auth.login((body.email ?? body.username)!, body.password, request.ip, request.headers['user-agent']);
   }
 
   @Get('me')

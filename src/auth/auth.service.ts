@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { ApiError } from '../common/api-error.js';
 import { PasswordHasher } from '../password/password-hasher.js';
+import { SessionsService, TokenPair } from '../sessions/sessions.service.js';
 import { PASSWORD_MAX_BYTES, PasswordPolicy } from '../password/password-policy.js';
 import { User } from '../users/user.entity.js';
 import { UsersService } from '../users/users.service.js';
-import { AccessTokens, IssuedToken } from './access-tokens.js';
 import { LoginThrottle } from './login-throttle.js';
 
 export interface AccountView {
@@ -29,7 +29,7 @@ export class AuthService {
     private readonly users: UsersService,
     private readonly hasher: PasswordHasher,
     private readonly policy: PasswordPolicy,
-    private readonly tokens: AccessTokens,
+    private readonly sessions: SessionsService,
     private readonly throttle: LoginThrottle,
   ) {}
 
@@ -42,14 +42,15 @@ export class AuthService {
 
   /**
    * Counted as a failure before the password is compared (see LoginThrottle), whether or not
-   * the account exists: an unknown name is throttled exactly like a known one.
+   * the account exists: an unknown name is throttled exactly like a known one. A successful
+   * login starts a session (an access token and a refresh token).
    */
-  async login(identifier: string, password: string, clientIp: string): Promise<IssuedToken> {
+  async login(identifier: string, password: string, clientIp: string, userAgent?: string): Promise<TokenPair> {
     const user = await this.users.findByLogin(identifier);
     const attempt = await this.throttle.reserve(identifier, clientIp);
     if (!(await this.passwordMatches(user, password))) throw invalidCredentials();
     await this.throttle.succeeded(attempt);
-    return this.tokens.issue(user!.id, user!.tokenVersion);
+    return this.sessions.start(user!.id, user!.tokenVersion, { clientIp, userAgent });
   }
 
   /**

@@ -32,7 +32,7 @@ describe('LocaleField', () => {
     [AuthForgotPasswordDto, { email: 'a@example.com' }],
     [ResetRequestDto, { email: 'a@example.com' }],
   ])('%p keeps a supported locale and drops any other value (falls back, never refused)', async (type, base) => {
-    const cases: [unknown, string | undefined][] = [['de', 'de'], ['DE-at', 'de'], ['en_GB', 'en'], ['fr', undefined], ['', undefined], [42, undefined], [{}, undefined]];
+    const cases: [unknown, string | undefined][] = [['de', 'de'], ['DE-at', 'de'], ['en_GB', 'en'], ['fr', 'fr'], ['pl-PL', 'pl'], ['ja', undefined], ['', undefined], [42, undefined], [{}, undefined]];
     for (const [locale, expected] of cases) {
       const { value, messages } = await parse(type as new () => object, { ...base, locale });
       expect([locale, messages, (value as { locale?: string }).locale]).toEqual([locale, [], expected]);

@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { ACCOUNTS_TAG_OBJECT } from '../auth/accounts.tag.js';
+import { TOKENS_TAG_OBJECT } from '../tokens/tokens.tag.js';
 import { AppConfig } from '../config/app-config.js';
 import { AUTH_RESETPASSWORD_TAG_OBJECT } from '../contracts/auth-resetpassword/auth-resetpassword.tag.js';
 import { FORGOT_PASSWORD_TAG_OBJECT } from '../contracts/forgot-password/forgot-password.tag.js';
@@ -9,9 +10,10 @@ import { USERNAME_CODE_TAG_OBJECT } from '../contracts/username-code/username-co
 import { OPERATIONS_TAG_OBJECT } from '../health/health.tag.js';
 import { schemaExtras } from './swagger.js';
 
-/** Swagger UI's order: accounts, the four contracts, then operations. */
+/** Swagger UI's order: accounts and sessions, the four contracts, then operations. */
 const TAGS = [
   ACCOUNTS_TAG_OBJECT,
+  TOKENS_TAG_OBJECT,
   FORGOT_PASSWORD_TAG_OBJECT,
   AUTH_RESETPASSWORD_TAG_OBJECT,
   USERNAME_CODE_TAG_OBJECT,

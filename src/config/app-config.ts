@@ -1,6 +1,7 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { loadJwkSet } from '../tokens/jwk-set.js';
 import { devMailboxEnabled, Env, NodeEnv } from './env.js';
 
 export type DatabaseTarget =
@@ -26,7 +27,18 @@ export class AppConfig {
   /** `json` or `pretty` (LOG_FORMAT; production is always JSON). */
   readonly logFormat: 'json' | 'pretty';
   readonly passwordPolicy: 'composition' | 'length';
-  readonly jwt: { secret: string; ttlSeconds: number; issuer: string; audience: string };
+  readonly jwt: {
+    alg: JwtAlg;
+    /** HS256 only: the shared secret. */
+    secret?: string;
+    /** EdDSA, ES256, RS256: the JWK Set (private keys, first signs). Development generates one into DATA_DIR. */
+    keys?: JwkSet;
+    ttlSeconds: number;
+    issuer: string;
+    audience: string[];
+  };
+  /** Refresh sessions: idle timeout and absolute lifetime. */
+  readonly sessions: { idleSeconds: number; maxSeconds: number };
   readonly bcryptCost: number;
   readonly login: {
     maxFailures: number;
@@ -112,12 +124,17 @@ export class AppConfig {
         ? { kind: 'pglite' }
         : { kind: 'postgres', url: env.DATABASE_URL };
     const devSecrets = this.production ? undefined : new DevSecrets(this.dataDir);
+    const alg = env.JWT_ALG;
     this.jwt = {
-      secret: env.JWT_SECRET ?? devSecrets!.get('jwt_secret'),
+      alg,
+      secret: alg === 'HS256' ? (env.JWT_SECRET ?? devSecrets!.get('jwt_secret')) : undefined,
+      keys: alg === 'HS256' ? undefined : (configuredKeySet(env) ?? devSecrets?.keySet(alg)),
       ttlSeconds: env.JWT_TTL_SECONDS,
       issuer: this.publicUrl,
-      audience: 'password-reset-service',
+      audience: env.JWT_AUDIENCE.split(',').map((a) => a.trim()).filter(Boolean),
     };
+    if (this.jwt.keys) loadJwkSet(alg as Exclude<JwtAlg, 'HS256'>, this.jwt.keys); // a bad key stops the start-up here
+    this.sessions = { idleSeconds: env.SESSION_IDLE_SECONDS, maxSeconds: env.SESSION_MAX_SECONDS };
     this.bcryptCost = env.BCRYPT_COST;
     this.login = {
       maxFailures: env.LOGIN_MAX_FAILURES,
@@ -195,6 +212,41 @@ export function logFormat(env: Env, stdoutIsTerminal = process.stdout.isTTY === 
   return env.LOG_FORMAT ?? (stdoutIsTerminal ? 'pretty' : 'json');
 }
 
+export type JwtAlg = Env['JWT_ALG'];
+
+/** A JSON Web Key Set as read from configuration (validated when the signing keys load). */
+export interface JwkSet {
+  keys: Array<Record<string, unknown>>;
+}
+
+/** The JWK Set from JWT_SIGNING_KEYS or the file JWT_SIGNING_KEYS_FILE names; undefined when neither is set. */
+export function configuredKeySet(env: Env): JwkSet | undefined {
+  const text = env.JWT_SIGNING_KEYS ?? (env.JWT_SIGNING_KEYS_FILE ? readFileSync(env.JWT_SIGNING_KEYS_FILE, 'utf8') : undefined);
+  if (text === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new Error('Invalid configuration:\n  JWT_SIGNING_KEYS: not valid JSON (a JWK Set: {"keys": [...]})');
+  }
+  const keys = (parsed as JwkSet | null)?.keys;
+  if (!Array.isArray(keys) || keys.length === 0 || keys.some((k) => !k || typeof k !== 'object')) {
+    throw new Error('Invalid configuration:\n  JWT_SIGNING_KEYS: must be a JWK Set with at least one key ({"keys": [...]})');
+  }
+  return { keys };
+}
+
+/** A fresh private signing key of `alg` as a JWK, with a random kid. */
+export function generateSigningJwk(alg: Exclude<JwtAlg, 'HS256'>): Record<string, unknown> {
+  const { privateKey } =
+    alg === 'EdDSA'
+      ? generateKeyPairSync('ed25519')
+      : alg === 'ES256'
+        ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
+        : generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return { ...privateKey.export({ format: 'jwk' }), kid: randomUUID(), alg, use: 'sig' };
+}
+
 /** Development-only secrets, generated once and kept in DATA_DIR so tokens survive restarts. */
 class DevSecrets {
   private readonly file: string;
@@ -212,5 +264,16 @@ class DevSecrets {
       writeFileSync(this.file, JSON.stringify(this.values, null, 2), { mode: 0o600 });
     }
     return this.values[name];
+  }
+
+  /** A signing key of `alg`, generated once (one per algorithm, so switching JWT_ALG keeps working). */
+  keySet(alg: Exclude<JwtAlg, 'HS256'>): JwkSet {
+    const name = `jwt_signing_key_${alg}`;
+    if (!this.values[name]) {
+      this.values[name] = JSON.stringify(generateSigningJwk(alg));
+      mkdirSync(join(this.file, '..'), { recursive: true });
+      writeFileSync(this.file, JSON.stringify(this.values, null, 2), { mode: 0o600 });
+    }
+    return { keys: [JSON.parse(this.values[name])] };
   }
 }

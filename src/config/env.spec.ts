@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AppConfig } from './app-config.js';
+import { AppConfig, generateSigningJwk } from './app-config.js';
 import { devMailboxEnabled, EnvironmentVariables, NodeEnv, parseEnv, PLACEHOLDER_SECRETS } from './env.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -30,7 +30,7 @@ describe('parseEnv', () => {
         PORT: 3000,
         DATA_DIR: './data',
         PUBLIC_URL: 'http://localhost:3000',
-        JWT_TTL_SECONDS: 3600,
+        JWT_TTL_SECONDS: 900,
         BCRYPT_COST: 12,
         LOG_LEVEL: 'info',
         RESET_TTL_SECONDS: 900,
@@ -157,7 +157,7 @@ describe('parseEnv', () => {
     const PRODUCTION = {
       NODE_ENV: 'production',
       DATABASE_URL: 'postgres://reset:secret@db:5432/reset',
-      JWT_SECRET: 'j'.repeat(32),
+      JWT_SIGNING_KEYS: JSON.stringify({ keys: [generateSigningJwk('EdDSA')] }),
       RESET_SECRET: 'r'.repeat(32),
       SMTP_URL: 'smtps://user:pass@mail.example.com:465',
       PUBLIC_URL: 'https://reset.example.com',
@@ -171,15 +171,17 @@ describe('parseEnv', () => {
 
     it('names every missing setting when nothing is configured', () => {
       expect(named(problems({ NODE_ENV: 'production' })).sort()).toEqual(
-        ['DATABASE_URL', 'JWT_SECRET', 'PUBLIC_URL', 'RESET_SECRET', 'SMTP_URL'].sort(),
+        ['DATABASE_URL', 'JWT_SIGNING_KEYS', 'PUBLIC_URL', 'RESET_SECRET', 'SMTP_URL'].sort(),
       );
     });
 
     it.each([
       ['DATABASE_URL', { DATABASE_URL: undefined }],
       ['DATABASE_URL', { DATABASE_URL: 'memory://' }],
-      ['JWT_SECRET', { JWT_SECRET: undefined }],
-      ['JWT_SECRET', { JWT_SECRET: 'j'.repeat(31) }],
+      ['JWT_SIGNING_KEYS', { JWT_SIGNING_KEYS: undefined }],
+      ['JWT_SIGNING_KEYS', { JWT_SIGNING_KEYS: undefined, JWT_SECRET: 'j'.repeat(32) }],
+      ['JWT_SECRET', { JWT_ALG: 'HS256', JWT_SECRET: undefined }],
+      ['JWT_SECRET', { JWT_ALG: 'HS256', JWT_SECRET: 'j'.repeat(31) }],
       ['RESET_SECRET', { RESET_SECRET: undefined }],
       ['RESET_SECRET', { RESET_SECRET: 'r'.repeat(31) }],
       ['SMTP_URL', { SMTP_URL: undefined }],
@@ -192,8 +194,9 @@ describe('parseEnv', () => {
     });
 
     it('measures secrets in bytes', () => {
-      expect(problems({ ...PRODUCTION, JWT_SECRET: 'é'.repeat(16) })).toBeUndefined(); // 16 characters, 32 bytes
-      expect(named(problems({ ...PRODUCTION, JWT_SECRET: 'é'.repeat(15) + 'x' }))).toEqual(['JWT_SECRET']);
+      const hs256 = { ...PRODUCTION, JWT_ALG: 'HS256' };
+      expect(problems({ ...hs256, JWT_SECRET: 'é'.repeat(16) })).toBeUndefined(); // 16 characters, 32 bytes
+      expect(named(problems({ ...hs256, JWT_SECRET: 'é'.repeat(15) + 'x' }))).toEqual(['JWT_SECRET']);
     });
 
     it('accepts BCRYPT_COST 10, the production minimum', () => {

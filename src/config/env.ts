@@ -124,7 +124,31 @@ export class EnvironmentVariables {
   JWT_SECRET?: string;
 
   @IsInt() @Min(60) @Max(86400 * 30)
-  JWT_TTL_SECONDS: number = 3600;
+  JWT_TTL_SECONDS: number = 900;
+
+  /** Access-token signing algorithm; HS256 is the legacy shared-secret mode (no JWKS). */
+  @IsIn(['EdDSA', 'ES256', 'RS256', 'HS256'])
+  JWT_ALG: 'EdDSA' | 'ES256' | 'RS256' | 'HS256' = 'EdDSA';
+
+  /** A JWK Set (JSON) of private keys: the first signs, the others only verify. */
+  @IsOptional() @IsString()
+  JWT_SIGNING_KEYS?: string;
+
+  /** A file holding that JWK Set (a mounted secret); JWT_SIGNING_KEYS wins when both are set. */
+  @IsOptional() @IsString()
+  JWT_SIGNING_KEYS_FILE?: string;
+
+  /** Comma-separated audiences written into every access token (`aud`). */
+  @IsString() @Matches(/^\s*[^\s,]+(\s*,\s*[^\s,]+)*\s*$/, { message: 'JWT_AUDIENCE must be a comma-separated list of names' })
+  JWT_AUDIENCE: string = 'password-reset-service';
+
+  /** A session (refresh token) dies after this long without a refresh. */
+  @IsInt() @Min(60) @Max(86400 * 365)
+  SESSION_IDLE_SECONDS: number = 86400 * 14;
+
+  /** A session dies this long after its login, however often it is refreshed. */
+  @IsInt() @Min(60) @Max(86400 * 3650)
+  SESSION_MAX_SECONDS: number = 86400 * 90;
 
   @IsInt() @Min(4) @Max(15)
   BCRYPT_COST: number = 12;
@@ -366,8 +390,10 @@ function productionProblems(env: Env): string[] {
   const problems: string[] = [];
   if (!env.DATABASE_URL?.startsWith('postgres'))
     problems.push('DATABASE_URL: required in production (a postgres:// URL)');
-  if (!env.JWT_SECRET || Buffer.byteLength(env.JWT_SECRET) < 32)
-    problems.push('JWT_SECRET: required in production, at least 32 bytes');
+  if (env.JWT_ALG === 'HS256' && (!env.JWT_SECRET || Buffer.byteLength(env.JWT_SECRET) < 32))
+    problems.push('JWT_SECRET: required in production with JWT_ALG=HS256, at least 32 bytes');
+  if (env.JWT_ALG !== 'HS256' && !env.JWT_SIGNING_KEYS && !env.JWT_SIGNING_KEYS_FILE)
+    problems.push(`JWT_SIGNING_KEYS: required in production with JWT_ALG=${env.JWT_ALG} (or JWT_SIGNING_KEYS_FILE)`);
   if (!env.RESET_SECRET || Buffer.byteLength(env.RESET_SECRET) < 32)
     problems.push('RESET_SECRET: required in production, at least 32 bytes');
   for (const name of ['JWT_SECRET', 'RESET_SECRET'] as const) {

@@ -2,13 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { unauthorized } from '../auth/access-token.guard.js';
-import { AccessTokens, IssuedToken } from '../auth/access-tokens.js';
 import { AuthService } from '../auth/auth.service.js';
 import { LoginThrottle } from '../auth/login-throttle.js';
 import { AccountEvents } from '../events/account-events.js';
 import type { Locale } from '../mail/locale.js';
 import { PasswordHasher } from '../password/password-hasher.js';
 import { PasswordPolicy } from '../password/password-policy.js';
+import { SessionsService, TokenPair } from '../sessions/sessions.service.js';
 import { normalizeEmail, UsersService } from '../users/users.service.js';
 import { PasswordResetService } from './password-reset.service.js';
 import { ResetError } from './reset-errors.js';
@@ -42,15 +42,15 @@ export class PasswordChangeService {
     private readonly reset: PasswordResetService,
     private readonly auth: AuthService,
     private readonly loginThrottle: LoginThrottle,
-    private readonly tokens: AccessTokens,
+    private readonly sessions: SessionsService,
     private readonly hasher: PasswordHasher,
     private readonly policy: PasswordPolicy,
     private readonly events: AccountEvents,
   ) {}
 
-  /** Returns a fresh access token: the change revokes every older one, the caller's included. */
+  /** Returns the token pair of one new session: the change revokes every other, the caller's included. */
   @TranslatesResetFailures()
-  async changePassword(change: PasswordChange): Promise<IssuedToken> {
+  async changePassword(change: PasswordChange): Promise<TokenPair> {
     const user = await this.users.findById(change.userId);
     if (!user) throw unauthorized();
     const email = normalizeEmail(change.email);
@@ -80,6 +80,6 @@ export class PasswordChangeService {
     });
     if (version === null) throw unauthorized();
     this.reset.mailQueued();
-    return this.tokens.issue(user.id, version);
+    return this.sessions.start(user.id, version, { clientIp: change.clientIp });
   }
 }

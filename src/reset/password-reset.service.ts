@@ -10,6 +10,7 @@ import { AccountEvents } from '../events/account-events.js';
 import { Metrics } from '../observability/metrics.js';
 import { PasswordHasher } from '../password/password-hasher.js';
 import { PasswordPolicy } from '../password/password-policy.js';
+import { SessionsService } from '../sessions/sessions.service.js';
 import { User } from '../users/user.entity.js';
 import { LoginThrottle } from '../auth/login-throttle.js';
 import { UsersService } from '../users/users.service.js';
@@ -76,6 +77,7 @@ export class PasswordResetService {
     private readonly hidden: HiddenRequests,
     private readonly loginThrottle: LoginThrottle,
     private readonly events: AccountEvents,
+    private readonly sessions: SessionsService,
   ) {
     this.keys = new IdentifierKeys(config.reset.secret);
   }
@@ -215,13 +217,14 @@ export class PasswordResetService {
 
   /**
    * What every password change shares: the new hash, a bumped token version (every access
-   * token issued before dies), no outstanding reset secrets, the code ceiling and every login
-   * throttle of the account lifted, and a notice to every address.
+   * token issued before dies), every session revoked, no outstanding reset secrets, the code
+   * ceiling and every login throttle of the account lifted, and a notice to every address.
    * Returns the new token version.
    */
   async completeReset(tx: EntityManager, user: User, passwordHash: string, locale: string): Promise<number> {
     const version = await this.users.setPasswordHash(tx, user.id, passwordHash);
     if (version === null) throw new ResetError('account_deleted');
+    await this.sessions.revokeAllInTransaction(tx, user.id);
     await this.requests.supersedeOutstanding(tx, user.id);
     // The owner is back in control: no code ceiling and no login throttle hold the account.
     await this.codeGuard.clear(tx, `account:${user.id}`);

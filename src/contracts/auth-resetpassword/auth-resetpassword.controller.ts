@@ -80,7 +80,7 @@ export class AuthResetPasswordController {
     type: ResetPasswordResultDto,
     examples: {
       forgot: { summary: 'Flow 1', value: { message: 'Password reset successful' } },
-      change: { summary: 'Flow 2', value: { message: 'Password reset successful', access_token: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9…', token_type: 'bearer', expires_in: 3600 } },
+      change: { summary: 'Flow 2', value: { message: 'Password reset successful', access_token: 'eyJhbGciOiJFZERTQSIsInR5cCI6ImF0K2p3dCJ9…', token_type: 'bearer', expires_in: 900, refresh_token: 'Xq3V8d0bJr5m0Gk2y6uM1cN9pQ4wE7tZsA0hL2fKj8U', refresh_expires_in: 1209600 } },
     },
   })
   @ApiErrors(AUTH_RESETPASSWORD_ERRORS, [

@@ -37,6 +37,6 @@ export class LoginController {
     401: { 'WWW-Authenticate': { description: 'Always `Bearer`, as OAuth2PasswordBearer sends it', schema: { type: 'string', enum: ['Bearer'] }, required: true } },
   })
   login(@Body() body: LoginDto, @Req() request: FastifyRequest) {
-    return this.auth.login((body.email ?? body.username)!, body.password, request.ip);
+    return this.auth.login((body.email ?? body.username)!, body.password, request.ip, request.headers['user-agent']);
   }
 }

@@ -2,6 +2,7 @@ import { Accounts1732300000000 } from './1732300000000-accounts.js';
 import { PasswordReset1732300000001 } from './1732300000001-password-reset.js';
 import { GuessingLimits1732300000002 } from './1732300000002-guessing-limits.js';
 import { MailOutboxNotify1732300000003 } from './1732300000003-mail-outbox-notify.js';
+import { Sessions1732300000004 } from './1732300000004-sessions.js';
 import { AccountEvents1732300000007 } from './1732300000007-account-events.js';
 import { NormalizeEmails1796100000000 } from './1796100000000-normalize-emails.js';
 
@@ -11,6 +12,7 @@ export const MIGRATIONS = [
   PasswordReset1732300000001,
   GuessingLimits1732300000002,
   MailOutboxNotify1732300000003,
+  Sessions1732300000004,
   AccountEvents1732300000007,
   NormalizeEmails1796100000000,
 ];

@@ -40,8 +40,14 @@ export class ResetPasswordResultDto {
   @ApiPropertyOptional({ example: 'bearer', enum: ['bearer'], description: 'Flow 2 only' })
   token_type?: 'bearer';
 
-  @ApiPropertyOptional({ example: 3600, type: 'integer', description: 'Flow 2 only: seconds until the token expires' })
+  @ApiPropertyOptional({ example: 900, type: 'integer', description: 'Flow 2 only: seconds until the token expires' })
   expires_in?: number;
+
+  @ApiPropertyOptional({ example: 'Xq3V8d0bJr5m0Gk2y6uM1cN9pQ4wE7tZsA0hL2fKj8U', description: 'Flow 2 only: the refresh token of the one new session (the change revoked every other)' })
+  refresh_token?: string;
+
+  @ApiPropertyOptional({ example: 1209600, description: 'Flow 2 only: seconds until the refresh token dies unused' })
+  refresh_expires_in?: number;
 }
 
 /** The auth-resetpassword contract answers errors in the service's default body. */

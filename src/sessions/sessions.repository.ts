@@ -1,0 +1,139 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import { User } from '../users/user.entity.js';
+import { RefreshToken } from './refresh-token.entity.js';
+import { Session } from './session.entity.js';
+
+/** SQL for "the session is live": not revoked, not past its lifetime, used within the idle timeout. */
+const live = (alias: string, idleSeconds: number) =>
+  `${alias}.revoked_at IS NULL AND ${alias}.expires_at > now() AND ${alias}.last_used_at > now() - ${Math.trunc(idleSeconds)} * interval '1 second'`;
+
+export interface NewSession {
+  userId: string;
+  userAgent?: string;
+  clientIp?: string;
+  maxSeconds: number;
+}
+
+export interface RefreshedSession {
+  sessionId: string;
+  userId: string;
+  tokenVersion: number;
+  expiresAt: Date;
+}
+
+/** The queries on sessions and refresh tokens, one method each. `m` is the transaction's manager when given. */
+@Injectable()
+export class SessionsRepository {
+  constructor(
+    @InjectRepository(Session) private readonly sessions: Repository<Session>,
+    @InjectRepository(RefreshToken) private readonly refreshTokens: Repository<RefreshToken>,
+  ) {}
+
+  async create(m: EntityManager, session: NewSession): Promise<{ id: string; expiresAt: Date }> {
+    const result = await m
+      .createQueryBuilder()
+      .insert()
+      .into(Session)
+      .values({
+        userId: session.userId,
+        userAgent: session.userAgent?.slice(0, 512) ?? null,
+        clientIp: session.clientIp?.slice(0, 64) ?? null,
+        lastUsedAt: () => 'now()',
+        expiresAt: () => `now() + ${Math.trunc(session.maxSeconds)} * interval '1 second'`,
+      })
+      .returning(['id', 'expiresAt'])
+      .execute();
+    const row = result.raw[0] as { id: string; expires_at: Date | string };
+    return { id: row.id, expiresAt: new Date(row.expires_at) };
+  }
+
+  async addRefreshToken(m: EntityManager, sessionId: string, tokenHash: Buffer): Promise<void> {
+    await m.createQueryBuilder().insert().into(RefreshToken).values({ sessionId, tokenHash }).execute();
+  }
+
+  /**
+   * Uses up an unused refresh token of a live session: a conditional UPDATE, so of two
+   * concurrent refreshes with one token exactly one gets the row. Returns its session, or null.
+   */
+  async useRefreshToken(m: EntityManager, tokenHash: Buffer, idleSeconds: number): Promise<string | null> {
+    const result = await m
+      .createQueryBuilder()
+      .update(RefreshToken)
+      .set({ usedAt: () => 'now()' })
+      .where('token_hash = :tokenHash AND used_at IS NULL', { tokenHash })
+      .andWhere(`session_id IN (SELECT s.id FROM sessions s WHERE ${live('s', idleSeconds)})`)
+      .returning(['sessionId'])
+      .execute();
+    const row = (result.raw as Array<{ session_id: string }>)[0];
+    return row?.session_id ?? null;
+  }
+
+  /** Marks the session used now; returns what a new access token needs. */
+  async touch(m: EntityManager, sessionId: string): Promise<RefreshedSession | null> {
+    const result = await m
+      .createQueryBuilder()
+      .update(Session)
+      .set({ lastUsedAt: () => 'now()' })
+      .where('id = :sessionId', { sessionId })
+      .returning(['id', 'userId', 'expiresAt'])
+      .execute();
+    const row = (result.raw as Array<{ id: string; user_id: string; expires_at: Date | string }>)[0];
+    if (!row) return null;
+    const user = await m.getRepository(User).findOne({ where: { id: row.user_id }, select: { id: true, tokenVersion: true } });
+    if (!user) return null;
+    return { sessionId: row.id, userId: row.user_id, tokenVersion: user.tokenVersion, expiresAt: new Date(row.expires_at) };
+  }
+
+  /** A refresh token's record (used or not), or null when no session was ever given it. */
+  async findRefreshToken(tokenHash: Buffer): Promise<{ sessionId: string; used: boolean } | null> {
+    const token = await this.refreshTokens.findOne({ where: { tokenHash }, select: { sessionId: true, usedAt: true } });
+    return token ? { sessionId: token.sessionId, used: token.usedAt !== null } : null;
+  }
+
+  /** Revokes one session (of `userId` when given); false when there was no live one. */
+  async revoke(sessionId: string, userId?: string): Promise<boolean> {
+    const qb = this.sessions
+      .createQueryBuilder()
+      .update(Session)
+      .set({ revokedAt: () => 'now()' })
+      .where('id = :sessionId AND revoked_at IS NULL', { sessionId });
+    if (userId) qb.andWhere('user_id = :userId', { userId });
+    const result = await qb.returning(['id']).execute();
+    return (result.raw as unknown[]).length > 0;
+  }
+
+  /** Revokes every session of the account; returns how many were live. */
+  async revokeAllForUser(m: EntityManager, userId: string): Promise<number> {
+    const result = await m
+      .createQueryBuilder()
+      .update(Session)
+      .set({ revokedAt: () => 'now()' })
+      .where('user_id = :userId AND revoked_at IS NULL', { userId })
+      .returning(['id'])
+      .execute();
+    return (result.raw as unknown[]).length;
+  }
+
+  /** The account's live sessions, newest first. */
+  listLive(userId: string, idleSeconds: number): Promise<Session[]> {
+    return this.sessions
+      .createQueryBuilder('s')
+      .where('s.user_id = :userId', { userId })
+      .andWhere(live('s', idleSeconds))
+      .orderBy('s.created_at', 'DESC')
+      .getMany();
+  }
+
+  /** Whether an access token's session is live and its token version still the account's. */
+  async isLive(sessionId: string, userId: string, tokenVersion: number, idleSeconds: number): Promise<boolean> {
+    const count = await this.sessions
+      .createQueryBuilder('s')
+      .innerJoin(User, 'u', 'u.id = s.user_id')
+      .where('s.id = :sessionId AND s.user_id = :userId AND u.token_version = :tokenVersion', { sessionId, userId, tokenVersion })
+      .andWhere(live('s', idleSeconds))
+      .getCount();
+    return count > 0;
+  }
+}

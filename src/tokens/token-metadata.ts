@@ -1,0 +1,30 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../config/app-config.js';
+import type { JwksDto, OpenIdConfigurationDto } from './dto/well-known.dto.js';
+import { SigningKeys } from './signing-keys.js';
+
+/** What the discovery routes publish. */
+@Injectable()
+export class TokenMetadata {
+  constructor(
+    private readonly keys: SigningKeys,
+    private readonly config: AppConfig,
+  ) {}
+
+  jwks(): JwksDto | null {
+    return this.keys.jwks();
+  }
+
+  configuration(): OpenIdConfigurationDto {
+    const base = this.config.publicUrl;
+    const published = this.keys.jwks() !== null;
+    return {
+      issuer: this.config.jwt.issuer,
+      ...(published && { jwks_uri: `${base}/.well-known/jwks.json` }),
+      token_endpoint: `${base}/auth/login`,
+      grant_types_supported: ['password', 'refresh_token'],
+      id_token_signing_alg_values_supported: [this.keys.alg],
+      subject_types_supported: ['public'],
+    };
+  }
+}
