@@ -66,6 +66,21 @@ describe('hosted pages', () => {
     expect(html).toContain('Neues Passwort wählen');
   });
 
+  it('lists and checks the rules of PASSWORD_POLICY, with the server\'s definition of a special character', () => {
+    const html = presentation.renderPage('reset-form', { locale: 'en', token: 't' });
+    const pattern = new RegExp(/data-special-pattern="([^"]+)"/.exec(html)![1], 'u');
+    for (const passphrase of ['Correct-Horse-Battery-9', 'Zebra~Kettle~Violin~42', 'four words with spaces']) expect(pattern.test(passphrase)).toBe(true);
+    expect(pattern.test('Password1')).toBe(false);
+    expect(presentation.rules('en').map((r) => r.id)).toEqual(['min_length', 'uppercase', 'lowercase', 'digit', 'special', 'common', 'max_bytes']);
+    const byLength = new Presentation(
+      new AppConfig(parseEnv({ JWT_SECRET: 'j'.repeat(40), RESET_SECRET: 'r'.repeat(40), NODE_ENV: 'test', DATA_DIR: '/nonexistent-data-dir', PASSWORD_POLICY: 'length' })),
+    );
+    const rules = byLength.rules('en');
+    expect(rules.map((r) => r.id)).toEqual(['min_length', 'common', 'max_bytes']);
+    expect(rules[0].text).toBe('at least 15 characters');
+    expect(byLength.renderPage('reset-form', { locale: 'en', token: 't' })).toContain('data-min-length="15"');
+  });
+
   it('allows the logo origin as an image source only when a logo is set', () => {
     expect(pageCsp()).toContain("img-src 'self' data:;");
     expect(pageCsp('https://cdn.acme.test/logo.png')).toContain("img-src 'self' data: https://cdn.acme.test;");

@@ -7,7 +7,7 @@ import i18next, { type i18n } from 'i18next';
 import { AppConfig } from '../config/app-config.js';
 import { SUPPORTED_LOCALES, type Locale } from '../mail/locale.js';
 import { MAIL_TEMPLATE_PARAMS, MAIL_TEMPLATES, type RenderedMail, type TemplateName } from '../mail/templates.js';
-import { PASSWORD_MAX_BYTES, PASSWORD_MIN_LENGTH, PASSWORD_SPECIALS, type PasswordRule } from '../password/password-policy.js';
+import { PASSWORD_MAX_BYTES, PasswordPolicy, SPECIAL_CHARACTER, type PasswordRule } from '../password/password-policy.js';
 
 /**
  * Everything people see lives in files next to this module (copied to dist/ by `npm run build`):
@@ -98,8 +98,11 @@ export class Presentation {
   private readonly theme?: string;
   private readonly publicUrl: string;
   private readonly ttlMinutes: number;
+  /** PASSWORD_POLICY: the rules the pages list and check as the person types. */
+  private readonly policy: PasswordPolicy;
 
   constructor(config: AppConfig) {
+    this.policy = new PasswordPolicy(config.passwordPolicy);
     const dirs = [config.presentation.templatesDir, BUILTIN_DIR].filter((d): d is string => !!d);
     if (config.presentation.templatesDir) checkOverrideLayout(config.presentation.templatesDir);
     this.publicUrl = config.publicUrl;
@@ -185,11 +188,11 @@ export class Presentation {
 
   /** The rule list's view model: `failed` marks rules the server rejected. */
   rules(locale: Locale, failed: PasswordRule[] = []) {
-    return PAGE_RULES.map((id) => {
+    return PAGE_RULES.filter((id) => this.policy.rules.includes(id)).map((id) => {
       const state = failed.length === 0 ? '' : failed.includes(id) ? 'unmet' : id === 'max_bytes' ? '' : 'met';
       return {
         id,
-        text: id === 'max_bytes' ? this.text(locale, 'page.password.tooLong') : this.text(locale, `page.rules.${id}`, { count: PASSWORD_MIN_LENGTH }),
+        text: id === 'max_bytes' ? this.text(locale, 'page.password.tooLong') : this.text(locale, `page.rules.${id}`, { count: this.policy.minLength }),
         serverOnly: SERVER_ONLY_RULES.includes(id),
         hidden: id === 'max_bytes' && state !== 'unmet',
         state,
@@ -203,7 +206,7 @@ export class Presentation {
     const data = {
       brand: this.brandView(locale),
       rules: this.rules(locale),
-      policy: { minLength: PASSWORD_MIN_LENGTH, maxBytes: PASSWORD_MAX_BYTES, specials: PASSWORD_SPECIALS },
+      policy: { minLength: this.policy.minLength, maxBytes: PASSWORD_MAX_BYTES, specialPattern: SPECIAL_CHARACTER.source },
       ttlMinutes: this.ttlMinutes,
       ...context,
     };

@@ -11,7 +11,8 @@
 
   var minLength = Number(list.getAttribute('data-min-length'));
   var maxBytes = Number(list.getAttribute('data-max-bytes'));
-  var specials = list.getAttribute('data-specials') || '';
+  // The server's own definition: any punctuation, symbol or space character counts as special.
+  var special = new RegExp(list.getAttribute('data-special-pattern') || '[\\p{P}\\p{S}\\p{Zs}]', 'u');
   var metText = list.getAttribute('data-met') || '';
   var unmetText = list.getAttribute('data-unmet') || '';
   var encoder = typeof TextEncoder === 'function' ? new TextEncoder() : null;
@@ -21,7 +22,7 @@
     uppercase: function (p) { return /\p{Lu}/u.test(p); },
     lowercase: function (p) { return /\p{Ll}/u.test(p); },
     digit: function (p) { return /\d/.test(p); },
-    special: function (p) { return Array.from(p).some(function (c) { return specials.indexOf(c) !== -1; }); }
+    special: function (p) { return special.test(p); }
   };
 
   function setState(item, state) {
