@@ -117,4 +117,34 @@ describe('guessing codes with RESET_HIDE_UNKNOWN_ACCOUNTS=true', () => {
     await smtp.waitFor((m) => smtp.to(known.email)(m) && m.subject === ALERT);
     expect(smtp.messages.filter((m) => m.to.includes('guessed.ghost'))).toEqual([]);
   });
+
+  it('counts the ceiling per name, so spending it under the username says nothing about the address', async () => {
+    const a = await createAccount(t);
+    const ghost = { username: 'ceiling.ghost', email: 'ceiling.ghost@example.com' };
+    const spend = async (username: string) => {
+      for (const n of [4, 2]) {
+        expect((await t.http.post(`${BASE}/sendEmail`, { username })).status).toBe(200);
+        for (let i = 0; i < n; i++) expect((await t.http.post(`${BASE}/checkCode`, { username, code: '000000' })).body.error_code).toBe('code_incorrect');
+      }
+      expect((await t.http.post(`${BASE}/sendEmail`, { username })).status).toBe(200);
+      expect((await t.http.post(`${BASE}/checkCode`, { username, code: '000000' })).body.error_code).toBe('rate_limit_exceeded');
+    };
+    const byAddress = async (email: string) => {
+      expect((await t.http.post('/forgot-password/code', { email })).status).toBe(200);
+      const res = await t.http.patch('/auth/resetpassword?code=000000', { email, new_password: NEW_PASSWORD, confirm_password: NEW_PASSWORD });
+      return [res.status, res.body];
+    };
+    await spend(a.username);
+    await spend(ghost.username);
+    const known = await byAddress(a.email);
+    expect(known).toEqual(await byAddress(ghost.email));
+    expect((known[1] as { error_code: string }).error_code).toBe('code_incorrect');
+    // The owner was told once, and the address's own code still works.
+    await smtp.waitFor((m) => smtp.to(a.email)(m) && m.subject === ALERT);
+    const mails = await smtp.waitFor((m) => smtp.to(a.email)(m) && m.subject === 'Reset your password', 4);
+    const { code } = secretsFrom(mails[3]);
+    const res = await t.http.patch(`/auth/resetpassword?code=${code}`, { email: a.email, new_password: NEW_PASSWORD, confirm_password: NEW_PASSWORD });
+    expect(res.status).toBe(200);
+    expect(smtp.messages.filter((m) => smtp.to(a.email)(m) && m.subject === ALERT)).toHaveLength(1);
+  });
 });

@@ -2,7 +2,7 @@ import { Metrics } from '../src/observability/metrics.js';
 import { PageForms } from './support/page-form.js';
 import { startTestApp, TestApp } from './support/app.js';
 import { createAccount, NEW_PASSWORD, PASSWORD } from './support/accounts.js';
-import { startSmtp, TestSmtpServer } from './support/smtp.js';
+import { secretsFrom, startSmtp, TestSmtpServer } from './support/smtp.js';
 
 const BASE = '/api/auth/forgotPassword';
 
@@ -144,6 +144,33 @@ describe('RESET_HIDE_UNKNOWN_ACCOUNTS=true on the code routes', () => {
     expect((await t.http.post('/auth/login', { username: byUsername.username, password: PASSWORD })).status).toBe(200);
     await smtp.waitFor(smtp.to(byEmail.email), 2);
     expect(smtp.messages.filter((m) => m.to.includes('code.ghost'))).toEqual([]);
+  });
+
+  it('binds a code to the name it was requested under, so a second name of the account answers like an unrelated name', async () => {
+    const a = await createAccount(t);
+    const ghost = { username: 'pair.ghost', email: 'pair.ghost@example.com' };
+    const wrong = async (group: Group, name: string) => codes([await round(group, name)])[0];
+    // Requested under the username, tried under the address: an unrelated address says the same.
+    await request('username', a.username);
+    await request('username', ghost.username);
+    const byAddress = await round('email', a.email);
+    expect(byAddress).toEqual(await round('email', ghost.email));
+    expect(codes([byAddress])[0][0]).toBe('400 no_reset_requested');
+    // One try (two routes) under each username; a request under the address, then the username's
+    // tries go on where they were (its cap is 3), as for two unrelated names.
+    expect(await wrong('username', a.username)).toEqual(['400 code_incorrect', '400 code_incorrect']);
+    expect(await wrong('username', ghost.username)).toEqual(['400 code_incorrect', '400 code_incorrect']);
+    await request('email', a.email);
+    await request('email', ghost.email);
+    expect(await wrong('username', a.username)).toEqual(['400 code_incorrect', '400 rate_limit_exceeded']);
+    expect(await wrong('username', ghost.username)).toEqual(['400 code_incorrect', '400 rate_limit_exceeded']);
+
+    // The owner finishes under the name the code was sent for.
+    const mails = await smtp.waitFor(smtp.to(a.email), 2);
+    const { code } = secretsFrom(mails[1]);
+    const res = await t.http.patch(`/auth/resetpassword?code=${code}`, { email: a.email, new_password: NEW_PASSWORD, confirm_password: NEW_PASSWORD });
+    expect(res.status).toBe(200);
+    expect((await t.http.post('/auth/login', { username: a.username, password: NEW_PASSWORD })).status).toBe(200);
   });
 });
 

@@ -47,6 +47,18 @@ describe('login throttling per (name, client IP) and per name', () => {
     expect((await login(victim.username, victim.password, home)).status).toBe(200);
   });
 
+  it('counts an IPv6 client by its /64 network, so rotating addresses inside it gains no tries', async () => {
+    const victim = await createAccount(t);
+    // One /64 hands out 2^64 addresses; every try comes from another one of them.
+    const attack = await statuses(12, (i) => login(victim.username, wrong(i), `2001:db8:1:2::${(i + 1).toString(16)}`));
+    expect(attack).toEqual([...Array(10).fill(401), 429, 429]);
+    // IPv4-mapped IPv6 is the IPv4 address it carries.
+    const mapped = await statuses(11, (i) => login(victim.email, wrong(i), i % 2 ? '198.51.100.7' : '::ffff:198.51.100.7'));
+    expect(mapped).toEqual([...Array(10).fill(401), 429]);
+    // The owner in another /64 logs in.
+    expect((await login(victim.username, victim.password, '2001:db8:1:3::1')).status).toBe(200);
+  });
+
   it('throttles a name without an account exactly like one with an account', async () => {
     const known = await createAccount(t);
     const sequence = async (name: string) => {

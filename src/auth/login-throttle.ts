@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import ipaddr from 'ipaddr.js';
 import { ApiError } from '../common/api-error.js';
 import { AppConfig } from '../config/app-config.js';
 import { isDatabaseUnavailable } from '../database/pg.js';
@@ -20,6 +21,19 @@ const tooManyAttempts = (retryAfter: number) =>
 
 const cannotCount = () =>
   new ApiError(503, 'service_unavailable', 'The service is temporarily unavailable, try again shortly', {}, { 'Retry-After': '5' });
+
+/**
+ * What a client address counts as in the login throttle: an IPv4 address as itself (an
+ * IPv4-mapped IPv6 address as the IPv4 address it carries), an IPv6 address as its /64, the
+ * smallest network one subscriber is given, so rotating addresses inside it gains no tries.
+ */
+export function clientNetwork(ip: string): string {
+  if (!ipaddr.isValid(ip)) return ip;
+  const parsed = ipaddr.process(ip);
+  if (parsed.kind() === 'ipv4') return parsed.toString();
+  const prefix = (parsed as ipaddr.IPv6).parts.slice(0, 4);
+  return `${new ipaddr.IPv6([...prefix, 0, 0, 0, 0]).toString()}/64`;
+}
 
 /**
  * Failed logins in sliding windows, shared by every instance through the database, counted
@@ -63,11 +77,12 @@ export class LoginThrottle {
   async reserve(identifier: string, clientIp: string): Promise<LoginTry> {
     const { maxFailures, maxFailuresPerIp, windowSeconds, maxAccountFailures, accountWindowSeconds } = this.config.login;
     const name = LoginThrottle.nameSubject(this.keys.of(identifier));
-    const nameAtIp = `${name}@${clientIp}`;
+    const network = clientNetwork(clientIp);
+    const nameAtIp = `${name}@${network}`;
     const limits = [
       { subject: nameAtIp, max: maxFailures, window: windowSeconds },
       { subject: name, max: maxAccountFailures, window: accountWindowSeconds },
-      { subject: LoginThrottle.ipKey(clientIp), max: maxFailuresPerIp, window: windowSeconds },
+      { subject: LoginThrottle.ipKey(network), max: maxFailuresPerIp, window: windowSeconds },
     ];
     let counted: { ids: string[] } | { retryAfter: number };
     try {

@@ -40,7 +40,8 @@ export interface RequestResetOptions {
 
 /** Whom a code try is about: a real request of an account, or a hidden name's stand-in. */
 type CodeTarget =
-  | { kind: 'account'; user: User; request: ResetRequest | null }
+  /** `standIn`: hiding accounts, the key of the name the request was made under (see codeTarget). */
+  | { kind: 'account'; user: User; request: ResetRequest | null; standIn?: string }
   | { kind: 'hidden'; subject: string; request: HiddenRequest | null };
 
 /** Thrown inside a try's transaction to roll it back when the try could not be counted. */
@@ -128,6 +129,8 @@ export class PasswordResetService {
       }
       await this.requests.supersedeOutstanding(tx, user.id);
       await this.requests.insert(tx, { id, userId: user.id, codeHash, tokenHash, locale, ttlSeconds });
+      // Hiding accounts: the code is bound to the name it was requested under (see codeTarget).
+      if (this.config.reset.hideUnknownAccounts) await this.hidden.renew(tx, name, ttlSeconds);
       await this.outbox.enqueue(
         tx,
         recipients.map((to) => ({
@@ -228,6 +231,7 @@ export class PasswordResetService {
     await this.requests.supersedeOutstanding(tx, user.id);
     // The owner is back in control: no code ceiling and no login throttle hold the account.
     await this.codeGuard.clear(tx, `account:${user.id}`);
+    for (const name of this.keys.ofAccount(user)) await this.codeGuard.clear(tx, `hidden:${name}`);
     await this.loginThrottle.liftAccount(tx, user);
     await this.outbox.enqueue(
       tx,
@@ -270,11 +274,20 @@ export class PasswordResetService {
    */
   private async codeTarget(ref: AccountRef): Promise<CodeTarget> {
     const user = await this.findAccount(ref);
-    if (user && (user.emails.length > 0 || !this.config.reset.hideUnknownAccounts)) {
+    if (!this.config.reset.hideUnknownAccounts) {
+      if (!user) throw new ResetError('unknown_account');
       return { kind: 'account', user, request: await this.requests.latestFor(user.id) };
     }
-    if (!this.config.reset.hideUnknownAccounts) throw new ResetError('unknown_account');
+    // Hiding accounts: a code answers only under the name it was requested under. Under any
+    // other name of the account it answers like a name without an account (that name's
+    // stand-in), so trying a code under a second name does not tell that the two names
+    // belong to one account. Both counters of a bound name's tries move together.
     const subject = this.keys.of(this.refName(ref));
+    if (user && user.emails.length > 0) {
+      const { request, bound, standIn } = await this.requests.latestForName(user.id, subject);
+      if (bound) return { kind: 'account', user, request, standIn: subject };
+      return { kind: 'hidden', subject, request: standIn };
+    }
     return { kind: 'hidden', subject, request: await this.hidden.find(subject) };
   }
 
@@ -290,13 +303,18 @@ export class PasswordResetService {
     const state = this.codeStateError(request);
     if (state) throw this.failed(state);
     const { maxAttempts } = this.config.reset;
-    const ceilingSubject = target.kind === 'account' ? `account:${target.user.id}` : `hidden:${target.subject}`;
+    // Hiding accounts, the ceiling is per name for everyone (a per-account one would tell, once
+    // spent under one name, that another name is the account's); otherwise per account.
+    const ceilingSubject = target.kind === 'hidden'
+      ? `hidden:${target.subject}`
+      : target.standIn ? `hidden:${target.standIn}` : `account:${target.user.id}`;
     const counted = await this.db.transaction(async (tx) => {
       const slot = await this.codeGuard.reserve(tx, ceilingSubject);
       if (slot === null) return { refused: 'ceiling' as const };
       const tries = target.kind === 'account'
         ? await this.requests.countTry(tx, (request as ResetRequest).id, maxAttempts)
         : await this.hidden.countTry(tx, target.subject, maxAttempts);
+      if (tries !== null && target.kind === 'account' && target.standIn) await this.hidden.countTry(tx, target.standIn, maxAttempts);
       // Not counted: the transaction rolls back, the slot with it.
       if (tries === null) throw NOT_COUNTED;
       let alerted = false;

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { DbRow, returnedRows } from '../database/pg.js';
+import type { HiddenRequest } from './hidden-requests.js';
 
 /** A reset request as stored. Secrets exist only as their keyed hashes. */
 export interface ResetRequest {
@@ -46,6 +47,27 @@ export class ResetRequests {
       [userId],
     );
     return rows[0] ? toRequest(rows[0]) : null;
+  }
+
+  /**
+   * With RESET_HIDE_UNKNOWN_ACCOUNTS, in one query: the account's newest request, whether it was
+   * requested under the name whose stand-in key is `subject` (the request and the name's
+   * stand-in are written in one transaction, so they share `created_at`), and that stand-in.
+   */
+  async latestForName(userId: string, subject: string): Promise<{ request: ResetRequest | null; bound: boolean; standIn: HiddenRequest | null }> {
+    const [row] = await this.db.query(
+      `SELECT r.*, h.attempts AS h_attempts, h.expires_at <= now() AS h_expired, h.created_at = r.created_at AS bound
+         FROM (SELECT $2::varchar AS subject) s
+         LEFT JOIN hidden_reset_requests h ON h.subject = s.subject
+         LEFT JOIN LATERAL (SELECT ${COLUMNS}, created_at FROM reset_requests
+                             WHERE user_id = $1 AND superseded_at IS NULL ORDER BY created_at DESC LIMIT 1) r ON true`,
+      [userId, subject],
+    );
+    return {
+      request: row.id ? toRequest(row) : null,
+      bound: row.bound === true,
+      standIn: row.h_attempts === null || row.h_attempts === undefined ? null : { attempts: row.h_attempts, expired: row.h_expired },
+    };
   }
 
   async byId(id: string): Promise<ResetRequest | null> {
