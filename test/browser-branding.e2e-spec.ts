@@ -1,11 +1,11 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page, Response } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startTestApp, TestApp } from './support/app.js';
 import { createAccount, NEW_PASSWORD } from './support/accounts.js';
 import { axeViolations } from './support/axe.js';
-import { DESKTOP, describeWithBrowser, launchBrowser, PHONE, TestBrowser, withPage } from './support/browser.js';
+import { DESKTOP, describeWithBrowser, launchBrowser, PHONE, submit, TestBrowser, withPage } from './support/browser.js';
 import { freePort } from './support/net.js';
 
 interface MailboxMessage {
@@ -33,16 +33,6 @@ describeWithBrowser('a branded service in a browser', () => {
     if (brandDir) rmSync(brandDir, { recursive: true, force: true });
     await browser?.close();
   });
-
-  /** Clicks and waits for the POST the form sends. */
-  async function submit(page: Page, button: string): Promise<Response> {
-    const [response] = await Promise.all([
-      page.waitForResponse((r) => r.request().method() === 'POST' && r.request().resourceType() === 'document'),
-      page.getByRole('button', { name: button }).click(),
-    ]);
-    await page.waitForLoadState();
-    return response;
-  }
 
   it('a branded service (logo from TEMPLATES_DIR, BRAND_COLOR, support, sign-in): the whole reset at both sizes, no axe-core violations', async () => {
     const dir = (brandDir = mkdtempSync(join(tmpdir(), 'reset-svc-brand-')));

@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:http';
-import type { Page, Response } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startTestApp, TestApp } from './support/app.js';
 import { createAccount, login, NEW_PASSWORD, TestAccount } from './support/accounts.js';
 import { axeViolations } from './support/axe.js';
-import { DESKTOP, describeWithBrowser, launchBrowser, PHONE, TestBrowser, withPage } from './support/browser.js';
+import { DESKTOP, describeWithBrowser, launchBrowser, PHONE, submit, TestBrowser, withPage } from './support/browser.js';
 import { freePort } from './support/net.js';
 
 const WEAK_PASSWORD = 'password1';
@@ -63,16 +63,6 @@ describeWithBrowser('hosted pages in a browser', () => {
     const link = /^(http\S+[?&]token=\S+)$/m.exec(mail.text)![1];
     const code = /^(\d{6})$/m.exec(mail.text)![1];
     return { mail, link, code };
-  }
-
-  /** Clicks and waits for the POST the form sends. */
-  async function submit(page: Page, button: string): Promise<Response> {
-    const [response] = await Promise.all([
-      page.waitForResponse((r) => r.request().method() === 'POST' && r.request().resourceType() === 'document'),
-      page.getByRole('button', { name: button }).click(),
-    ]);
-    await page.waitForLoadState();
-    return response;
   }
 
   /** Console messages about blocked content: the pages must work under their own CSP. */

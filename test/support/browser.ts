@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Page, type Response } from 'playwright-core';
 
 /** Debian's Chromium (CI installs it; CHROMIUM_PATH overrides). Undefined when there is none. */
 export const CHROMIUM_PATH = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find(
@@ -83,4 +83,14 @@ export async function withPage(
     await page.screenshot({ path: join(ARTIFACTS_DIR, `${name}.png`), fullPage }).catch(() => undefined);
     await page.close();
   }
+}
+
+/** Clicks a form's button and waits for the POST the form sends. */
+export async function submit(page: Page, button: string): Promise<Response> {
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST' && r.request().resourceType() === 'document'),
+    page.getByRole('button', { name: button }).click(),
+  ]);
+  await page.waitForLoadState();
+  return response;
 }
