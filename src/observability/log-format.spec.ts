@@ -1,14 +1,14 @@
 import 'reflect-metadata';
 import { PassThrough } from 'node:stream';
 import { pino } from 'pino';
-import { logFormat } from '../config/app-config.js';
+import { generateSigningJwk, logFormat } from '../config/app-config.js';
 import { parseEnv } from '../config/env.js';
 import { PinoStartupLogger, prettyDestination } from './logging.module.js';
 
 const PRODUCTION = {
   NODE_ENV: 'production',
   DATABASE_URL: 'postgres://u:p@db:5432/app',
-  JWT_SECRET: 'j'.repeat(40),
+  JWT_SIGNING_KEYS: JSON.stringify({ keys: [generateSigningJwk('EdDSA')] }),
   RESET_SECRET: 'r'.repeat(40),
   SMTP_URL: 'smtp://mail:587',
   PUBLIC_URL: 'https://reset.example.com',

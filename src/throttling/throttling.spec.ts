@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppConfig } from '../config/app-config.js';
+import { AppConfig, generateSigningJwk } from '../config/app-config.js';
 import { parseEnv } from '../config/env.js';
 import type { RedisConnection } from '../redis/redis.module.js';
 import { throttlerOptions } from './throttling.module.js';
@@ -10,7 +10,7 @@ import { throttlerOptions } from './throttling.module.js';
 const PRODUCTION = {
   NODE_ENV: 'production',
   DATABASE_URL: 'postgres://u:p@db:5432/app',
-  JWT_SECRET: 'j'.repeat(40),
+  JWT_SIGNING_KEYS: JSON.stringify({ keys: [generateSigningJwk('EdDSA')] }),
   RESET_SECRET: 'r'.repeat(40),
   SMTP_URL: 'smtp://mail:587',
   PUBLIC_URL: 'https://reset.example.com',
