@@ -28,7 +28,7 @@ export const SECRET_FIELDS = [
  */
 const CODE_PARENTS = ['', 'body.', 'query.', 'params.', 'req.body.', 'req.query.', 'req.params.', 'request.', 'dto.', 'input.'];
 
-/** Query-string parameters whose values are secrets (the reset link carries ?token=, seed 001 ?code=). */
+/** Query-string parameters whose values are secrets (the reset link carries ?token=, PATCH /auth/resetpassword ?code=). */
 export const SECRET_QUERY_PARAMS = ['code', 'token', 'access_token', 'password', 'new_password', 'secret'];
 
 export const REDACTED = '[Redacted]';

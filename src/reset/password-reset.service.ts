@@ -25,7 +25,7 @@ import { ResetSecrets } from './reset-secrets.js';
 import { SendThrottle, tooManyRequests } from './send-throttle.js';
 
 /**
- * How a contract names the account: seed 002 by username, the others by email, and the code
+ * How a contract names the account: the username-code contract by username, the others by email, and the code
  * page by either (`login`: an email address when one matches, else a username).
  */
 export type AccountRef = { username: string } | { email: string } | { login: string };
