@@ -9,8 +9,8 @@ import { RefreshDto, SessionDto } from './dto/sessions.dto.js';
 import { SessionsService } from './sessions.service.js';
 
 const UNAUTHORIZED = { status: 401, code: 'unauthorized', message: 'A valid Bearer access token is required' };
-const ApiBearerErrors = () =>
-  ApiErrors(DEFAULT_ERROR_SHAPE, [UNAUTHORIZED, ...SERVICE_ERRORS], {
+const ApiBearerErrors = (...more: typeof BODY_ERRORS) =>
+  ApiErrors(DEFAULT_ERROR_SHAPE, [UNAUTHORIZED, ...more, ...SERVICE_ERRORS], {
     401: { 'WWW-Authenticate': { description: '`Bearer`', schema: { type: 'string' }, required: true } },
   });
 
@@ -62,6 +62,8 @@ export class SessionsController {
   @ApiErrors(DEFAULT_ERROR_SHAPE, [
     { status: 401, code: 'unauthorized', message: 'A valid Bearer access token is required' },
     { status: 404, code: 'session_not_found', message: 'No such active session' },
+    // No body is read, but one that is sent is parsed (and refused when it is not JSON).
+    ...BODY_ERRORS,
     ...SERVICE_ERRORS,
   ], {
     401: { 'WWW-Authenticate': { description: '`Bearer`', schema: { type: 'string' }, required: true } },
@@ -76,7 +78,7 @@ export class SessionsController {
   @ApiBearerAuth()
   @ApiOperation({ operationId: 'sessionsLogout', summary: 'End the session of the access token', description: 'Its refresh token stops working, and this service refuses its access tokens at once.' })
   @ApiNoContentResponse({ description: 'Logged out' })
-  @ApiBearerErrors()
+  @ApiBearerErrors(...BODY_ERRORS)
   async logout(@CurrentUser() user: AuthenticatedUser): Promise<void> {
     await this.sessions.revoke(user.id, user.sessionId);
   }
@@ -87,7 +89,7 @@ export class SessionsController {
   @ApiBearerAuth()
   @ApiOperation({ operationId: 'sessionsLogoutAll', summary: 'End every session of the account', description: 'Every refresh token of the account stops working, this one’s included.' })
   @ApiNoContentResponse({ description: 'Every session ended' })
-  @ApiBearerErrors()
+  @ApiBearerErrors(...BODY_ERRORS)
   async logoutAll(@CurrentUser() user: AuthenticatedUser): Promise<void> {
     await this.sessions.revokeAll(user.id);
   }
