@@ -13,8 +13,11 @@ function runCli(args: string[], env: Record<string, string> = {}): Promise<{ cod
     execFile(
       process.execPath,
       [CLI_JS, ...args],
-      { cwd: ROOT, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, timeout: 30_000 },
-      (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      { cwd: ROOT, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, timeout: 45_000 },
+      (err, stdout, stderr) => {
+        const killed = (err as { killed?: boolean } | null)?.killed;
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr: killed ? `${stderr}\n(killed after 45 s)` : stderr });
+      },
     );
   });
 }
@@ -34,8 +37,8 @@ describe('CLI keys:rotate (node dist/cli.js)', () => {
   });
 
   it.each(['ES256', 'RS256'] as const)('makes a %s key for JWT_ALG=%s', async (alg) => {
-    const { code, stdout } = await runCli(['keys:rotate'], { JWT_ALG: alg });
-    expect(code).toBe(0);
+    const { code, stdout, stderr } = await runCli(['keys:rotate'], { JWT_ALG: alg });
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
     expect(loadJwkSet(alg, JSON.parse(stdout))).toHaveLength(1);
   });
 
