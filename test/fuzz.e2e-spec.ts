@@ -55,7 +55,9 @@ interface FuzzRequest {
 }
 
 /** Error codes whose documented effect is a state change although the request is refused. */
-const COUNTED_WRONG_CODE = new Set(['code_incorrect']);
+// Refusals after a code was evaluated count that one try (tries are counted before the
+// comparison): a wrong code, and a right code with a new password that is refused.
+const COUNTED_WRONG_CODE = new Set(['code_incorrect', 'password_policy', 'password_mismatch']);
 
 interface Payload {
   contentType?: string;
