@@ -3,7 +3,7 @@
 // it, and runs the flows with openapi-fetch against the built app (dist/, in this process, on
 // an in-memory database). `npm run openapi:client` after `npm run build`; run in CI.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -21,10 +21,21 @@ writeFileSync(join(generatedDir, 'openapi.d.ts'), types);
 // 2. No documented parameter or body typed unknown or never. `never` is right only for what the
 //    document does not have: a kind of parameter, a body, a method of a path, a kind of component.
 const problems = [];
-// The status of the response being read: a 204 has no body, so its `content?: never` is right.
+// The operation and status of the response being read: a response the document gives no
+// content (a 204, the 200 of RFC 7009 revocation) has no body, so its `content?: never` is right.
+const document = JSON.parse(readFileSync(join(root, 'openapi.json'), 'utf8'));
+const bodiless = new Set(
+  Object.values(document.paths).flatMap((item) =>
+    Object.values(item).flatMap((op) =>
+      Object.entries(op.responses ?? {}).filter(([, response]) => !response.content).map(([code]) => `${op.operationId} ${code}`),
+    ),
+  ),
+);
+let operation = '';
 let status = '';
 types.split('\n').forEach((line, i) => {
   if (/^\s*(\/\*\*|\*)/.test(line)) return; // a description
+  operation = /^ {4}(\w+): \{$/.exec(line)?.[1] ?? operation;
   status = /^\s*(\d{3}|default): \{$/.exec(line)?.[1] ?? status;
   // openapi-typescript's index signature of response headers (beside the documented ones)
   if (/^\s*\[name: string\]: unknown;$/.test(line)) return;
@@ -32,7 +43,7 @@ types.split('\n').forEach((line, i) => {
     /^\s*(query|header|path|cookie|requestBody|parameters|get|put|post|delete|options|head|patch|trace)\?: never;$/.test(line) ||
     /^\s*(responses|parameters|requestBodies|headers|pathItems): never;$/.test(line) ||
     /^export type (webhooks|\$defs) = Record<string, never>;$/.test(line) ||
-    (status === '204' && /^\s*content\?: never;$/.test(line));
+    (bodiless.has(`${operation} ${status}`) && /^\s*content\?: never;$/.test(line));
   if (/\bunknown\b/.test(line) || (/\bnever\b/.test(line) && !allowedNever)) problems.push(`${i + 1}: ${line.trim()}`);
 });
 if (problems.length) {

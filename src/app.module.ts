@@ -18,6 +18,7 @@ import { TokenLinkModule } from './contracts/token-link/token-link.module.js';
 import { PagesModule } from './pages/pages.module.js';
 import { devMailboxEnabled, NodeEnv, parseEnv, readProcessEnv } from './config/env.js';
 import { DevMailboxModule } from './mail/dev-mailbox.module.js';
+import { OAuthModule } from './oauth/oauth.module.js';
 
 @Module({})
 export class AppModule {
@@ -42,6 +43,7 @@ export class AppModule {
         ForgotPasswordModule,
         AuthResetPasswordModule,
         TokenLinkModule,
+        OAuthModule,
         PagesModule.register({ production }),
         ...(devMailbox ? [DevMailboxModule] : []),
       ],

@@ -112,8 +112,12 @@ describe('tokens verifiable by the mesh', () => {
     expect(res.body).toEqual({
       issuer: 'https://reset.example.com',
       jwks_uri: 'https://reset.example.com/.well-known/jwks.json',
-      token_endpoint: 'https://reset.example.com/auth/login',
-      grant_types_supported: ['password', 'refresh_token'],
+      token_endpoint: 'https://reset.example.com/oauth/token',
+      introspection_endpoint: 'https://reset.example.com/oauth/introspect',
+      revocation_endpoint: 'https://reset.example.com/oauth/revoke',
+      grant_types_supported: ['password', 'refresh_token', 'client_credentials'],
+      token_endpoint_auth_methods_supported: ['client_secret_basic'],
+      scopes_supported: ['tokens:introspect', 'accounts:read', 'accounts:write'],
       id_token_signing_alg_values_supported: ['ES256'],
       subject_types_supported: ['public'],
     });

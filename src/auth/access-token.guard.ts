@@ -25,8 +25,9 @@ export function bearerToken(request: FastifyRequest): string | undefined {
 }
 
 /**
- * Accepts a valid token whose session is live and whose version is the account's current one:
- * logout, session revocation and a password change refuse the session's tokens at once.
+ * Accepts a valid user token whose session is live and whose version is the account's current
+ * one: logout, session revocation and a password change refuse the session's tokens at once.
+ * A service client's token (`token_use: "service"`) never acts as a user.
  */
 @Injectable()
 export class AccessTokenGuard implements CanActivate {
@@ -39,7 +40,7 @@ export class AccessTokenGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<RequestWithUser>();
     const token = bearerToken(request);
     const claims = token ? await this.tokens.verify(token) : null;
-    if (!claims) throw unauthorized();
+    if (!claims || claims.tokenUse === 'service') throw unauthorized();
     if (!(await this.sessions.isLive(claims.sid, claims.sub, claims.ver))) throw unauthorized();
     request.user = { id: claims.sub, tokenVersion: claims.ver, sessionId: claims.sid };
     return true;

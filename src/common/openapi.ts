@@ -8,6 +8,7 @@ import { FORGOT_PASSWORD_TAG_OBJECT } from '../contracts/forgot-password/forgot-
 import { TOKEN_LINK_TAG_OBJECT } from '../contracts/token-link/token-link.tag.js';
 import { USERNAME_CODE_TAG_OBJECT } from '../contracts/username-code/username-code.tag.js';
 import { OPERATIONS_TAG_OBJECT } from '../health/health.tag.js';
+import { oauthSecuritySchemes, OAUTH_TAG_OBJECT } from '../oauth/oauth.openapi.js';
 import { schemaExtras } from './swagger.js';
 
 /** Swagger UI's order: accounts and sessions, the four contracts, then operations. */
@@ -18,6 +19,7 @@ const TAGS = [
   AUTH_RESETPASSWORD_TAG_OBJECT,
   USERNAME_CODE_TAG_OBJECT,
   TOKEN_LINK_TAG_OBJECT,
+  OAUTH_TAG_OBJECT,
   OPERATIONS_TAG_OBJECT,
 ];
 
@@ -63,13 +65,14 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     .setDescription(
       'Accounts, login, and four forgot-password contracts on one reset core. ' +
         'Each contract is its own tag and keeps the error-body shape its clients expect. ' +
-        'JSON bodies must be sent as `application/json` (415 otherwise); only the two login routes also take the OAuth2 password form (`application/x-www-form-urlencoded`). ' +
+        'JSON bodies must be sent as `application/json` (415 otherwise); only the two login routes also take the OAuth2 password form, and the `/oauth` routes take only forms (`application/x-www-form-urlencoded`). ' +
         'Bodies are limited to 16 KiB (413).',
     )
     .setVersion('1.0')
     .setLicense('MIT', 'https://opensource.org/licenses/MIT')
     .addServer(app.get(AppConfig).publicUrl)
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token from POST /auth/login or POST /login' });
+  oauthSecuritySchemes(builder, app.get(AppConfig).publicUrl);
   for (const tag of TAGS) builder.addTag(tag.name, tag.description);
   const config = builder.build();
   config.info.contact = { name: 'Password reset service maintainers' };

@@ -39,6 +39,8 @@ export class AppConfig {
   };
   /** Refresh sessions: idle timeout and absolute lifetime. */
   readonly sessions: { idleSeconds: number; maxSeconds: number };
+  /** Access tokens of service clients (client credentials). */
+  readonly serviceTokens: { ttlSeconds: number };
   readonly bcryptCost: number;
   readonly login: {
     maxFailures: number;
@@ -135,6 +137,7 @@ export class AppConfig {
     };
     if (this.jwt.keys) loadJwkSet(alg as Exclude<JwtAlg, 'HS256'>, this.jwt.keys); // a bad key stops the start-up here
     this.sessions = { idleSeconds: env.SESSION_IDLE_SECONDS, maxSeconds: env.SESSION_MAX_SECONDS };
+    this.serviceTokens = { ttlSeconds: env.SERVICE_TOKEN_TTL_SECONDS };
     this.bcryptCost = env.BCRYPT_COST;
     this.login = {
       maxFailures: env.LOGIN_MAX_FAILURES,

@@ -150,6 +150,10 @@ export class EnvironmentVariables {
   @IsInt() @Min(60) @Max(86400 * 3650)
   SESSION_MAX_SECONDS: number = 86400 * 90;
 
+  /** Lifetime of the access tokens service clients get (grant_type=client_credentials). */
+  @IsInt() @Min(1) @Max(86400)
+  SERVICE_TOKEN_TTL_SECONDS: number = 300;
+
   @IsInt() @Min(4) @Max(15)
   BCRYPT_COST: number = 12;
 

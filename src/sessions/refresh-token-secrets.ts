@@ -1,33 +1,14 @@
-import { createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
-
-const TOKEN_FORMAT = /^[A-Za-z0-9_-]{43}$/;
+import { OpaqueSecrets } from '../tokens/opaque-secrets.js';
 
 /**
- * Refresh tokens: 256 bits from the CSPRNG, base64url. Stored only as HMAC-SHA256 under a key
- * derived from RESET_SECRET (HKDF, its own label), so a copy of the database cannot refresh.
- * Lookups go by that keyed hash; the token itself is never stored or logged.
+ * Refresh tokens: opaque 256-bit secrets, stored only as a keyed hash (label
+ * `refresh-token-hash`). Lookups go by that hash.
  */
 @Injectable()
-export class RefreshTokenSecrets {
-  private readonly key: Buffer;
-
+export class RefreshTokenSecrets extends OpaqueSecrets {
   constructor(config: AppConfig) {
-    this.key = Buffer.from(hkdfSync('sha256', config.reset.secret, Buffer.alloc(0), 'refresh-token-hash', 32));
-  }
-
-  issue(): { token: string; hash: Buffer } {
-    const token = randomBytes(32).toString('base64url');
-    return { token, hash: this.hash(token) };
-  }
-
-  /** The keyed hash of a well-formed token; null for anything that cannot be one of ours. */
-  hashOf(token: string): Buffer | null {
-    return TOKEN_FORMAT.test(token) ? this.hash(token) : null;
-  }
-
-  private hash(token: string): Buffer {
-    return createHmac('sha256', this.key).update(token).digest();
+    super(config.reset.secret, 'refresh-token-hash');
   }
 }

@@ -84,6 +84,13 @@ export class SessionsService {
     throw refreshTokenInvalid();
   }
 
+  /** Ends the session a refresh token (used or not) belongs to; nothing for a token never issued (RFC 7009 §2.2). */
+  async revokeByRefreshToken(refreshToken: string): Promise<void> {
+    const hash = this.secrets.hashOf(refreshToken);
+    const known = hash ? await this.repository.findRefreshToken(hash) : null;
+    if (known) await this.repository.revoke(known.sessionId);
+  }
+
   /** Whether an access token's session is still live (and its token version current). */
   isLive(sessionId: string, userId: string, tokenVersion: number): Promise<boolean> {
     if (!UUID.test(sessionId) || !UUID.test(userId)) return Promise.resolve(false);

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { KNOWN_SCOPES } from '../clients/scopes.js';
 import { AppConfig } from '../config/app-config.js';
 import type { JwksDto, OpenIdConfigurationDto } from './dto/well-known.dto.js';
 import { SigningKeys } from './signing-keys.js';
@@ -21,8 +22,12 @@ export class TokenMetadata {
     return {
       issuer: this.config.jwt.issuer,
       ...(published && { jwks_uri: `${base}/.well-known/jwks.json` }),
-      token_endpoint: `${base}/auth/login`,
-      grant_types_supported: ['password', 'refresh_token'],
+      token_endpoint: `${base}/oauth/token`,
+      introspection_endpoint: `${base}/oauth/introspect`,
+      revocation_endpoint: `${base}/oauth/revoke`,
+      grant_types_supported: ['password', 'refresh_token', 'client_credentials'],
+      token_endpoint_auth_methods_supported: ['client_secret_basic'],
+      scopes_supported: [...KNOWN_SCOPES],
       id_token_signing_alg_values_supported: [this.keys.alg],
       subject_types_supported: ['public'],
     };

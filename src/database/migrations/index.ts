@@ -5,6 +5,7 @@ import { MailOutboxNotify1732300000003 } from './1732300000003-mail-outbox-notif
 import { Sessions1732300000004 } from './1732300000004-sessions.js';
 import { AccountEvents1732300000007 } from './1732300000007-account-events.js';
 import { NormalizeEmails1796100000000 } from './1796100000000-normalize-emails.js';
+import { ServiceClients1796100000001 } from './1796100000001-service-clients.js';
 
 /** Every migration, in order. Migrations run at start-up. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   Sessions1732300000004,
   AccountEvents1732300000007,
   NormalizeEmails1796100000000,
+  ServiceClients1796100000001,
 ];

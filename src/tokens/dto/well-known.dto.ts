@@ -41,11 +41,23 @@ export class OpenIdConfigurationDto {
   @ApiPropertyOptional({ example: 'https://reset.example.com/.well-known/jwks.json', description: 'Absent with HS256' })
   jwks_uri?: string;
 
-  @ApiProperty({ example: 'https://reset.example.com/auth/login' })
+  @ApiProperty({ example: 'https://reset.example.com/oauth/token' })
   token_endpoint!: string;
 
-  @ApiProperty({ type: [String], example: ['password', 'refresh_token'] })
+  @ApiProperty({ example: 'https://reset.example.com/oauth/introspect' })
+  introspection_endpoint!: string;
+
+  @ApiProperty({ example: 'https://reset.example.com/oauth/revoke' })
+  revocation_endpoint!: string;
+
+  @ApiProperty({ type: [String], example: ['password', 'refresh_token', 'client_credentials'], description: '`password`: the OAuth2 password form of POST /auth/login' })
   grant_types_supported!: string[];
+
+  @ApiProperty({ type: [String], example: ['client_secret_basic'] })
+  token_endpoint_auth_methods_supported!: string[];
+
+  @ApiProperty({ type: [String], example: ['tokens:introspect', 'accounts:read', 'accounts:write'] })
+  scopes_supported!: string[];
 
   @ApiProperty({ type: [String], example: ['EdDSA'], description: 'The algorithm of the tokens this issuer signs (access tokens only)' })
   id_token_signing_alg_values_supported!: string[];
