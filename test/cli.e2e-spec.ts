@@ -1,26 +1,10 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateSigningJwk } from '../src/config/app-config.js';
 import { loadJwkSet } from '../src/tokens/jwk-set.js';
-import { ensureBuilt, ROOT } from './support/built-app.js';
-
-const CLI_JS = join(ROOT, 'dist', 'cli.js');
-
-function runCli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [CLI_JS, ...args],
-      { cwd: ROOT, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, timeout: 45_000 },
-      (err, stdout, stderr) => {
-        const killed = (err as { killed?: boolean } | null)?.killed;
-        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr: killed ? `${stderr}\n(killed after 45 s)` : stderr });
-      },
-    );
-  });
-}
+import { ensureBuilt } from './support/built-app.js';
+import { runCli } from './support/cli.js';
 
 /** `node dist/cli.js keys:rotate`, as an operator runs it (`npm run cli -- keys:rotate`). */
 describe('CLI keys:rotate (node dist/cli.js)', () => {

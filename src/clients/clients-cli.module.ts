@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppConfigModule } from '../config/config.module.js';
 import { DatabaseModule } from '../database/database.module.js';
@@ -6,8 +6,14 @@ import { ClientsModule } from './clients.module.js';
 import { ServiceClientsService } from './service-clients.service.js';
 
 /** What the client commands need: the service's own configuration and database, nothing else. */
-@Module({ imports: [AppConfigModule.forRoot(), DatabaseModule, ClientsModule] })
-class ClientsCliModule {}
+@Module({})
+class ClientsCliModule {
+  // Built when a command runs: reading the configuration (AppConfigModule.forRoot) already
+  // writes the development secrets into DATA_DIR.
+  static forCommand(): DynamicModule {
+    return { module: ClientsCliModule, imports: [AppConfigModule.forRoot(), DatabaseModule, ClientsModule] };
+  }
+}
 
 /**
  * Runs `work` against the service's database (DATABASE_URL, or PGlite in DATA_DIR, migrated
@@ -15,7 +21,7 @@ class ClientsCliModule {}
  * touches a database.
  */
 export async function withServiceClients<T>(work: (clients: ServiceClientsService) => Promise<T>): Promise<T> {
-  const context = await NestFactory.createApplicationContext(ClientsCliModule, { logger: ['error'], abortOnError: false });
+  const context = await NestFactory.createApplicationContext(ClientsCliModule.forCommand(), { logger: ['error'], abortOnError: false });
   try {
     return await work(context.get(ServiceClientsService));
   } finally {
