@@ -53,7 +53,7 @@ describe('the OpenAPI document', () => {
     expect(patch.description).toMatch(/Flow 2.*Only this flow needs the Bearer token/s);
   });
 
-  it('takes form bodies only on the two login routes; every other body is application/json only', () => {
+  it('takes form bodies only on the two login routes and the OAuth routes (forms only); every other body is application/json only', () => {
     for (const { path, method, op: o } of operations) {
       if (!o.requestBody) continue;
       const types = Object.keys(o.requestBody.content).sort();
@@ -61,6 +61,8 @@ describe('the OpenAPI document', () => {
         expect([path, types]).toEqual([path, ['application/json', 'application/x-www-form-urlencoded']]);
         const form = resolve(o.requestBody.content['application/x-www-form-urlencoded'].schema)!;
         expect(form.required).toEqual(['username', 'password']);
+      } else if (path.startsWith('/oauth/')) {
+        expect([method, path, types]).toEqual([method, path, ['application/x-www-form-urlencoded']]);
       } else {
         expect([method, path, types]).toEqual([method, path, ['application/json']]);
       }
@@ -148,7 +150,7 @@ describe('the OpenAPI document', () => {
     expect(ids).toEqual(expect.arrayContaining(['usernameCodeSendEmail', 'usernameCodeResetPassword', 'authResetPassword', 'tokenLinkReset', 'forgotPasswordConfirm']));
   });
 
-  it('names, describes and orders its tags: accounts, tokens and sessions, the four contracts, operations', () => {
+  it('names, describes and orders its tags: accounts, tokens and sessions, the four contracts, OAuth, operations', () => {
     expect(doc.tags.map((tag: Json) => tag.name)).toEqual([
       'accounts',
       'tokens-and-sessions',
@@ -156,6 +158,7 @@ describe('the OpenAPI document', () => {
       'auth-resetpassword: code or Bearer change',
       'username-code: username and 6-digit code',
       'token-link: email link with locale and error codes',
+      'oauth',
       'operations',
     ]);
     for (const tag of doc.tags) expect(tag.description.length).toBeGreaterThan(80);

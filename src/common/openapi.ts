@@ -11,7 +11,7 @@ import { OPERATIONS_TAG_OBJECT } from '../health/health.tag.js';
 import { oauthSecuritySchemes, OAUTH_TAG_OBJECT } from '../oauth/oauth.openapi.js';
 import { schemaExtras } from './swagger.js';
 
-/** Swagger UI's order: accounts and sessions, the four contracts, then operations. */
+/** Swagger UI's order: accounts and sessions, the four contracts, OAuth for other services, then operations. */
 const TAGS = [
   ACCOUNTS_TAG_OBJECT,
   TOKENS_TAG_OBJECT,
