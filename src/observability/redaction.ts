@@ -18,6 +18,7 @@ export const SECRET_FIELDS = [
   'accessToken',
   'refresh_token',
   'secret',
+  'client_secret',
   'authorization',
   'cookie',
 ] as const;
