@@ -130,8 +130,7 @@ export class OAuthController {
     401: { 'WWW-Authenticate': { ...BASIC_CHALLENGE, description: '`Basic realm="oauth", charset="UTF-8"`' } },
   })
   async revoke(@Body() body: unknown, @Req() request: FastifyRequest): Promise<void> {
-    const token = formParameters(request, body).required('token');
     await this.clientAuthentication.optional(request);
-    await this.oauth.revoke(token);
+    await this.oauth.revoke(formParameters(request, body).required('token'));
   }
 }
