@@ -95,6 +95,27 @@ describe('DurationSampler', () => {
     await s.padSince(clock.now());
     clock.late = 0;
     await s.padSince(clock.now());
-    expect(clock.waits).toEqual([60, 58]); // 0.2 × 10 ms of lateness taken off the second wait
+    // 0.2 × 10 ms of lateness taken off the second wait, and a 0.2 ms step of the correction
+    // (the first answer came later than the drawn time).
+    expect(clock.waits).toHaveLength(2);
+    expect(clock.waits[0]).toBe(60);
+    expect(clock.waits[1]).toBeCloseTo(57.8, 6);
+  });
+
+  it('answers the padded path at the median of the real durations even when its own work is often slower than the drawn time', async () => {
+    const clock = new ManualClock();
+    const s = new DurationSampler(256, { windowMs: Infinity, clock });
+    // Real answers: 20 to 60 ms (median 40). The padded path's own work: 0 to 50 ms, so without
+    // a correction it answers at max(own work, drawn time), median about 43 ms.
+    recordEvery(s, clock, 0, range(0, 255).map((i) => 20 + (40 * i) / 255));
+    const took: number[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      const started = clock.now();
+      clock.advance(Math.random() * 50);
+      await s.padSince(started);
+      took.push(clock.now() - started);
+    }
+    const settled = took.slice(5_000).sort((a, b) => a - b);
+    expect(Math.abs(settled[Math.floor(settled.length / 2)] - 40)).toBeLessThan(1);
   });
 });

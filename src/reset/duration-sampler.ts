@@ -15,6 +15,9 @@ export interface DurationSamplerOptions {
   clock?: SamplerClock;
 }
 
+const CORRECTION_STEP_MS = 0.2;
+const MAX_CORRECTION_MS = 50;
+
 const SYSTEM_CLOCK: SamplerClock = { now: () => performance.now(), sleep: (ms) => sleep(ms) };
 
 /**
@@ -35,6 +38,8 @@ export class DurationSampler {
   private next = 0;
   /** How late timers fire lately (a loaded event loop wakes up late): subtracted from each wait. */
   private timerLateness = 0;
+  /** Subtracted from each wait too, so that padded answers are as often faster as slower than real ones (see padSince). */
+  private correction = 0;
   private readonly windowMs: number;
   private readonly minSamples: number;
   private readonly clock: SamplerClock;
@@ -66,20 +71,38 @@ export class DurationSampler {
     return recent ? this.durations[this.newest(randomInt(recent))] : undefined;
   }
 
-  /** Waits until `startedAt` (the clock's now(), performance.now() by default) is a drawn duration ago. */
+  /**
+   * Waits until `startedAt` (the clock's now(), performance.now() by default) is a drawn duration
+   * ago, less `correction`.
+   */
   async padSince(startedAt: number): Promise<void> {
     const target = this.sample();
-    const remaining = target === undefined ? 0 : target - (this.clock.now() - startedAt) - this.timerLateness;
-    if (remaining <= 0) return;
-    const sleptFrom = this.clock.now();
-    await this.clock.sleep(remaining);
-    const late = this.clock.now() - sleptFrom - remaining;
-    this.timerLateness = 0.8 * this.timerLateness + 0.2 * Math.max(0, late);
+    if (target === undefined) return;
+    const remaining = target - (this.clock.now() - startedAt) - this.timerLateness - this.correction;
+    if (remaining > 0) {
+      const sleptFrom = this.clock.now();
+      await this.clock.sleep(remaining);
+      const late = this.clock.now() - sleptFrom - remaining;
+      this.timerLateness = 0.8 * this.timerLateness + 0.2 * Math.max(0, late);
+    }
+    // The padded answer takes max(its own work, the drawn time): when its own work is slow too
+    // (a loaded machine), that max is later than the drawn time more often than not. Each answer
+    // moves the correction a step towards answering before the recent durations' median half the
+    // time, which is where the medians of padded and real answers agree.
+    const took = this.clock.now() - startedAt;
+    const step = took > this.recentMedian() ? CORRECTION_STEP_MS : -CORRECTION_STEP_MS;
+    this.correction = Math.min(MAX_CORRECTION_MS, Math.max(-MAX_CORRECTION_MS, this.correction + step));
   }
 
   /** Index of the k-th newest duration (0: the newest). */
   private newest(k: number): number {
     return (this.next - 1 - k + this.capacity) % this.capacity;
+  }
+
+  /** The median of the durations sample() draws from. */
+  private recentMedian(): number {
+    const recent = Array.from({ length: this.recentCount() }, (_, k) => this.durations[this.newest(k)]).sort((a, b) => a - b);
+    return recent[Math.floor(recent.length / 2)];
   }
 
   /** How many of the newest durations to draw from: those within the window, at least minSamples. */
