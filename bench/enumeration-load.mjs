@@ -175,7 +175,7 @@ async function main() {
     const results = [];
     let mismatch = false;
     for (const route of ROUTES) {
-      log(`${route.name}: ${N} known and ${N} unknown, interleaved, under a burst toggled every ${BURST_SECONDS} s`);
+      log(`${route.name}: ${N} known and ${N} unknown (${ORDER} order), under a burst toggled every ${BURST_SECONDS} s`);
       const samples = Object.fromEntries(['', 'On', 'Off', 'AfterKnown', 'AfterUnknown'].flatMap((k) => [[`known${k}`, []], [`unknown${k}`, []]]));
       const answers = { known: new Set(), unknown: new Set() };
       const next = { known: 0, unknown: 0 };

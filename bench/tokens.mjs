@@ -108,7 +108,7 @@ export function tokenReport({ refresh, live, jwks, baseline }, f) {
       `| POST /auth/refresh req/s | **${f(refresh.rps)}** | ≥ ${REFRESH_TARGET} |`,
       `| POST /auth/refresh ÷ GET /health/live, ${refresh.connections} connections each | **${f(refresh.rps / live.rps, 2)}** (${f(refresh.rps)} vs ${f(live.rps)} req/s) |  |`,
       baseline
-        ? `| POST /auth/refresh ÷ the same ${baseline.statements.length} statements with pg, ${refresh.connections} concurrent | **${f(refresh.rps / baseline.perSecond, 2)}** (baseline ${f(baseline.perSecond)} transactions/s, ${baseline.errors} errors) |  |`
+        ? `| POST /auth/refresh ÷ the same ${baseline.statements.length === 1 ? 'statement' : `${baseline.statements.length} statements`} with pg, ${refresh.connections} concurrent | **${f(refresh.rps / baseline.perSecond, 2)}** (baseline ${f(baseline.perSecond)} transactions/s, ${baseline.errors} errors) |  |`
         : `| POST /auth/refresh ÷ the same statements with pg | PostgreSQL only |  |`,
       `| JWKS: createRemoteJWKSet + jwtVerify ÷ jwtVerify with the key in the process (${jwks.alg}, ${jwks.concurrency} loops, own process) | **${f(jwks.remote / jwks.local, 2)}** (${f(jwks.remote)} vs ${f(jwks.local)} tokens/s) |  |`,
     ],
