@@ -380,7 +380,12 @@ async function main() {
     // bare pooled nodemailer loop to the same sink. Rates from the first acceptance to the last.
     {
       const { OutboxCrypto } = await import(pathToFileURL(join(ROOT, 'dist', 'mail', 'outbox-crypto.js')).href);
-      const { renderMail } = await import(pathToFileURL(join(ROOT, 'dist', 'mail', 'templates.js')).href);
+      // The messages the bare loop sends, rendered by the service's own Presentation and configuration.
+      const dist = (...path) => import(pathToFileURL(join(ROOT, 'dist', ...path)).href);
+      const { parseEnv } = await dist('config', 'env.js');
+      const { AppConfig } = await dist('config', 'app-config.js');
+      const { Presentation } = await dist('presentation', 'presentation.js');
+      const presentation = new Presentation(new AppConfig(parseEnv(serviceEnv)));
       const crypto = new OutboxCrypto(resetSecret);
       const params = (k) => ({ username: `bench.drain.${k}`, changedAt: '2026-01-01 00:00' });
       const recipients = Array.from({ length: DRAIN_MESSAGES }, (_, k) => `bench.drain.${k}@bench.test`);
@@ -402,7 +407,7 @@ async function main() {
       const bareRate = await bareNodemailerRate(
         sink,
         recipients.map((to, k) => {
-          const m = renderMail('password-changed', 'en', params(k));
+          const m = presentation.renderMail('password-changed', 'en', params(k));
           return { from, to, subject: m.subject, text: m.text, html: m.html };
         }),
       );
