@@ -38,7 +38,7 @@ const NEEDS = [
 ];
 
 /** Suites with npm scripts of their own (PostgreSQL and built-app suites run by .ci/run). */
-const OWN_SCRIPT = ['replicas', 'faults', 'fuzz', 'events-replicas'];
+const OWN_SCRIPT = ['replicas', 'faults', 'fuzz', 'events-replicas', 'sessions-replicas'];
 
 export default async () => {
   const leftOut = [...OWN_SCRIPT];

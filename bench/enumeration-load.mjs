@@ -5,14 +5,16 @@
 //
 // A second client toggles a sendEmail burst (autocannon, BENCH_BURST_CONNECTIONS, default 8,
 // on background accounts) on and off every BENCH_BURST_SECONDS (default 3) while, on each
-// reset-request route, BENCH_REQUESTS (default 200) known and as many unknown requests are sent
-// one at a time, interleaved in random pairs. The report gives the medians and p90s per route,
+// reset-request route (the four contracts' and the hosted request page's, whose form is sent with
+// the CSRF cookie and token a browser gets with it), BENCH_REQUESTS (default 200) known and as
+// many unknown requests are sent one at a time in a random order (see sendingOrder). The report gives the medians and p90s per route,
 // overall and split by whether the burst was on when the request was sent. Target: |Δ median| <
 // 5 ms on every route. DATABASE_URL=postgres://… uses a fresh database on that server, else
 // on-disk PGlite. `--write` puts the table in BENCHMARKS.md.
 //
 // A measurement, not a test: exits 0 whatever the numbers, non-zero only when a known and an
-// unknown account get different answers or an unknown account gets mail.
+// unknown account get different answers, a route answers other than 200 (it would time a
+// refusal), or an unknown account gets mail.
 import { randomBytes, randomInt } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -31,12 +33,14 @@ const BURST_CONNECTIONS = Number(process.env.BENCH_BURST_CONNECTIONS || 8);
 const TARGET_MS = 5;
 const BACKGROUND_ACCOUNTS = 2000;
 const NODE_OPTIONS = process.env.BENCH_NODE_OPTIONS ?? imageNodeOptions();
+const ORDER = process.env.BENCH_ORDER === 'pairs' ? 'pairs' : 'shuffled';
 
 const ROUTES = [
   { name: 'seed 002 `sendEmail`', path: '/api/auth/forgotPassword/sendEmail', body: (a) => ({ username: a.username }) },
   { name: 'seed 000 `/forgot-password/code`', path: '/forgot-password/code', body: (a) => ({ email: a.email }) },
   { name: 'seed 001 `/auth/forgotpassword`', path: '/auth/forgotpassword', body: (a) => ({ email: a.email }) },
   { name: 'seed 003 `reset-request`', path: '/api/auth/password/reset-request', body: (a) => ({ email: a.email }) },
+  { name: 'page `/reset-password/request`', path: '/reset-password/request', body: (a) => ({ form: { email: a.email } }) },
 ];
 
 const log = (...args) => console.error(`[enumeration-load ${new Date().toISOString().slice(11, 19)}]`, ...args);
@@ -47,12 +51,30 @@ if (!existsSync(MAIN_JS)) {
   process.exit(1);
 }
 
-async function post(base, path, body) {
+/** The hosted page's CSRF cookie and form token, as a browser gets them with the form. */
+async function pageSession(base) {
+  const res = await fetch(`${base}/reset-password/request`);
+  const html = await res.text();
+  const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
+  const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  if (!token || !cookie) throw new Error('the request page gave no CSRF token or cookie');
+  return { token, cookie };
+}
+
+/** POSTs JSON, or a form for `{ form }` (the hosted page, with `page` from pageSession), and times the answer. */
+async function post(base, path, body, page) {
   const started = performance.now();
-  const res = await fetch(base + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const headers = body.form
+    ? { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', 'sec-fetch-site': 'same-origin', cookie: page.cookie }
+    : { 'content-type': 'application/json' };
+  const payload = body.form ? new URLSearchParams({ ...body.form, _csrf: page.token }).toString() : JSON.stringify(body);
+  const res = await fetch(base + path, { method: 'POST', headers, body: payload });
   const text = await res.text();
   return { ms: performance.now() - started, status: res.status, text };
 }
+
+/** An answer with the account's names taken out (the page echoes the address). */
+const answerOf = (res, account) => `${res.status} ${res.text.split(account.email).join('<email>').split(account.username).join('<username>')}`;
 
 /** Toggles a sendEmail burst on and off every BURST_SECONDS until stopped; `on()` tells whether it runs now. */
 function changingLoad(base) {
@@ -87,6 +109,23 @@ function changingLoad(base) {
       await loop;
     },
   };
+}
+
+/**
+ * The order of one route's requests: every known and unknown one shuffled (default), so each is
+ * preceded by a known request as often as the other group is; or, BENCH_ORDER=pairs, random
+ * pairs of one of each (an unknown request then follows a known one three times in four, a
+ * known one once in four, and pays more often for the work a real request leaves behind, the
+ * mail delivery, which shows in the "after" columns).
+ */
+function sendingOrder() {
+  if (ORDER === 'pairs') return Array.from({ length: N + WARMUP }, () => (randomInt(2) ? ['known', 'unknown'] : ['unknown', 'known'])).flat();
+  const order = [...Array(N + WARMUP).fill('known'), ...Array(N + WARMUP).fill('unknown')];
+  for (let k = order.length - 1; k > 0; k--) {
+    const j = randomInt(k + 1);
+    [order[k], order[j]] = [order[j], order[k]];
+  }
+  return order;
 }
 
 function summary(samples) {
@@ -131,32 +170,42 @@ async function main() {
     const known = Array.from({ length: N + WARMUP }, (_, i) => ({ username: `bench.known.${i + 1}`, email: `bench.known.${i + 1}@bench.test` }));
     const unknown = Array.from({ length: N + WARMUP }, (_, i) => ({ username: `bench.ghost.${i + 1}`, email: `bench.ghost.${i + 1}@bench.test` }));
 
+    const page = await pageSession(service.url);
     load = changingLoad(service.url);
     const results = [];
     let mismatch = false;
     for (const route of ROUTES) {
-      log(`${route.name}: ${N} known and ${N} unknown, interleaved, under a burst toggled every ${BURST_SECONDS} s`);
-      const samples = { known: [], unknown: [], knownOn: [], unknownOn: [], knownOff: [], unknownOff: [] };
+      log(`${route.name}: ${N} known and ${N} unknown (${ORDER} order), under a burst toggled every ${BURST_SECONDS} s`);
+      const samples = Object.fromEntries(['', 'On', 'Off', 'AfterKnown', 'AfterUnknown'].flatMap((k) => [[`known${k}`, []], [`unknown${k}`, []]]));
       const answers = { known: new Set(), unknown: new Set() };
-      for (let i = 0; i < N + WARMUP; i++) {
-        const order = randomInt(2) ? ['known', 'unknown'] : ['unknown', 'known'];
-        for (const group of order) {
-          const on = load.on();
-          const res = await post(service.url, route.path, route.body((group === 'known' ? known : unknown)[i]));
-          answers[group].add(`${res.status} ${res.text}`);
-          if (i < WARMUP) continue;
-          samples[group].push(res.ms);
-          samples[`${group}${on ? 'On' : 'Off'}`].push(res.ms);
-        }
+      const next = { known: 0, unknown: 0 };
+      let previous;
+      for (const [position, group] of sendingOrder().entries()) {
+        const on = load.on();
+        const account = (group === 'known' ? known : unknown)[next[group]++];
+        const res = await post(service.url, route.path, route.body(account), page);
+        answers[group].add(answerOf(res, account));
+        const after = previous;
+        previous = group;
+        if (position < 2 * WARMUP) continue;
+        samples[group].push(res.ms);
+        samples[`${group}${on ? 'On' : 'Off'}`].push(res.ms);
+        samples[`${group}After${after === 'known' ? 'Known' : 'Unknown'}`].push(res.ms);
       }
       const same = answers.known.size === 1 && answers.unknown.size === 1 && [...answers.known][0] === [...answers.unknown][0];
+      const status = [...answers.known][0].split(' ')[0];
+      // A refused request (a 4xx page or body) would time the refusal, not the reset request.
+      if (status !== '200') {
+        mismatch = true;
+        log(`${route.path} answered ${status}, not 200: ${[...answers.known][0].slice(0, 300)}`);
+      }
       if (!same) {
         mismatch = true;
         log(`DIFFERENT ANSWERS on ${route.path}: known ${[...answers.known].join(' | ')}; unknown ${[...answers.unknown].join(' | ')}`);
       }
       const r = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, summary(v)]));
-      results.push({ route, ...r, same });
-      log(`${route.name}: Δ median ${(r.unknown.median - r.known.median).toFixed(2)} ms (burst on ${(r.unknownOn.median - r.knownOn.median).toFixed(2)}, off ${(r.unknownOff.median - r.knownOff.median).toFixed(2)})`);
+      results.push({ route, ...r, same, status });
+      log(`${route.name}: Δ median ${(r.unknown.median - r.known.median).toFixed(2)} ms (burst on ${(r.unknownOn.median - r.knownOn.median).toFixed(2)}, off ${(r.unknownOff.median - r.knownOff.median).toFixed(2)}; after a known request ${(r.unknownAfterKnown.median - r.knownAfterKnown.median).toFixed(2)}, after an unknown ${(r.unknownAfterUnknown.median - r.knownAfterUnknown.median).toFixed(2)})`);
     }
     await load.stop();
     load = undefined;
@@ -171,12 +220,13 @@ async function main() {
       '',
       `${N} known and ${N} unknown accounts per route, one request at a time, interleaved in random pairs after ${WARMUP} warm-up pairs. ms, measured by the client; Δ = unknown − known; target |Δ median| < ${TARGET_MS} ms.`,
       '',
-      '| route | known median | Δ median | known p90 | Δ p90 | Δ median, burst on (n) | Δ median, burst off (n) | same answer |',
-      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+      '| route | known median | Δ median | known p90 | Δ p90 | Δ median, burst on (n) | Δ median, burst off (n) | Δ median, after a known request (n) | Δ median, after an unknown one (n) | same answer |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
       ...results.map(
         (r) =>
           `| ${r.route.name} | ${f(r.known.median)} | **${sign(r.unknown.median - r.known.median)}** | ${f(r.known.p90)} | ${sign(r.unknown.p90 - r.known.p90)} | ` +
-          `${sign(r.unknownOn.median - r.knownOn.median)} (${r.knownOn.n}+${r.unknownOn.n}) | ${sign(r.unknownOff.median - r.knownOff.median)} (${r.knownOff.n}+${r.unknownOff.n}) | ${r.same ? 'yes' : 'NO'} |`,
+          `${sign(r.unknownOn.median - r.knownOn.median)} (${r.knownOn.n}+${r.unknownOn.n}) | ${sign(r.unknownOff.median - r.knownOff.median)} (${r.knownOff.n}+${r.unknownOff.n}) | ` +
+          `${sign(r.unknownAfterKnown.median - r.knownAfterKnown.median)} (${r.knownAfterKnown.n}+${r.unknownAfterKnown.n}) | ${sign(r.unknownAfterUnknown.median - r.knownAfterUnknown.median)} (${r.knownAfterUnknown.n}+${r.unknownAfterUnknown.n}) | ${r.same ? `yes (${r.status})` : 'NO'} |`,
       ),
       '',
       `Emails to unknown accounts: ${unknownMails}.`,

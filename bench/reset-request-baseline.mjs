@@ -26,42 +26,51 @@ async function accountRow(client, username) {
 }
 
 /**
- * Starts a second instance of the service with bench/lib/capture-statements.mjs preloaded, sends
- * one sendEmail request for `username` (after one for `warmup`), and returns the statements that
- * request issued, in order.
+ * Starts a second instance of the service with bench/lib/capture-statements.mjs preloaded, runs
+ * `warmup(url)`, then `request(url)` (one request of the path to capture), and returns the
+ * statements that request issued, in order.
  */
-export async function captureResetRequest({ env, databaseUrl, username, warmup, path = '/api/auth/forgotPassword/sendEmail' }) {
+export async function captureStatements({ env, warmup, request }) {
   const file = join(os.tmpdir(), `reset-bench-capture-${process.pid}.jsonl`);
   rmSync(file, { force: true });
   const preload = pathToFileURL(join(ROOT, 'bench', 'lib', 'capture-statements.mjs')).href;
   const service = new Service({ ...env, PORT: String(await freePort()), BENCH_CAPTURE_FILE: file }, ['--import', preload]);
-  const post = (name) =>
-    fetch(`${service.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: name }) });
-  let captured;
   try {
     await service.start();
-    if ((await post(warmup)).status !== 200) throw new Error('capture: the warm-up request failed');
+    await warmup(service.url);
     await sleep(1000); // its mail delivered, the worker idle
     const from = readFileSync(file, 'utf8').length;
     const before = Date.now();
-    const res = await post(username);
-    if (res.status !== 200) throw new Error(`capture: the request answered ${res.status}`);
+    await request(service.url);
     const after = Date.now();
     await sleep(300);
-    captured = readFileSync(file, 'utf8')
+    return readFileSync(file, 'utf8')
       .slice(from)
       .split('\n')
       .filter(Boolean)
       .map((line) => JSON.parse(line))
-      .filter((s) => s.at >= before && s.at <= after + 1 && !NOT_THE_REQUEST.some((re) => re.test(s.text)));
+      .filter((s) => s.at >= before && s.at <= after + 1 && !NOT_THE_REQUEST.some((re) => re.test(s.text)))
+      .map(({ text, values }) => ({ text, values }));
   } finally {
     await service.stop();
     rmSync(file, { force: true });
   }
+}
+
+/**
+ * The statements of one sendEmail request for `username` (after one for `warmup`), captured
+ * from a second instance of the service, and that account.
+ */
+export async function captureResetRequest({ env, databaseUrl, username, warmup, path = '/api/auth/forgotPassword/sendEmail' }) {
+  const post = async (url, name) => {
+    const res = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: name }) });
+    if (res.status !== 200) throw new Error(`capture: the request for ${name} answered ${res.status}`);
+  };
+  const statements = await captureStatements({ env, warmup: (url) => post(url, warmup), request: (url) => post(url, username) });
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    return { statements: captured.map(({ text, values }) => ({ text, values })), account: await accountRow(client, username) };
+    return { statements, account: await accountRow(client, username) };
   } finally {
     await client.end();
   }
@@ -101,32 +110,42 @@ export async function runBaseline({ databaseUrl, statements, account, usernames,
       c.release();
     }
     let next = 0;
-    let completed = 0;
-    let errors = 0;
-    let firstError;
-    const started = performance.now();
-    const deadline = started + seconds * 1000;
-    await Promise.all(
-      Array.from({ length: connections }, async () => {
-        while (performance.now() < deadline) {
-          const to = accounts[next++ % accounts.length];
-          const client = await pool.connect();
-          try {
-            for (const s of statements) await client.query(s.text, substitute(s.values, account, to));
-            completed += 1;
-          } catch (err) {
-            errors += 1;
-            firstError ??= err.message;
-            await client.query('ROLLBACK').catch(() => {});
-          } finally {
-            client.release();
-          }
-        }
-      }),
-    );
-    const elapsed = (performance.now() - started) / 1000;
-    return { perSecond: completed / elapsed, completed, errors, firstError };
+    return await replay(pool, connections, seconds, async (client) => {
+      const to = accounts[next++ % accounts.length];
+      for (const s of statements) await client.query(s.text, substitute(s.values, account, to));
+    });
   } finally {
     await pool.end();
   }
+}
+
+/**
+ * `loops` concurrent loops for `seconds`, each running `transaction(client, loop)` on a client
+ * from `pool` again and again (a failure is rolled back and counted). Transactions per second.
+ */
+export async function replay(pool, loops, seconds, transaction) {
+  let completed = 0;
+  let errors = 0;
+  let firstError;
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: loops }, async (_, loop) => {
+      while (performance.now() < deadline) {
+        const client = await pool.connect();
+        try {
+          await transaction(client, loop);
+          completed += 1;
+        } catch (err) {
+          errors += 1;
+          firstError ??= err.message;
+          await client.query('ROLLBACK').catch(() => {});
+        } finally {
+          client.release();
+        }
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  return { perSecond: completed / elapsed, completed, errors, firstError };
 }

@@ -29,7 +29,9 @@ import { freePort, withClient } from './lib/local.mjs';
 import { imageNodeOptions, MAIN_JS, openDatabase, percentile, ROOT, Service } from './lib/service.mjs';
 import { writeReport } from './lib/report.mjs';
 import { SmtpSink } from './lib/smtp-sink.mjs';
+import { bodyOf, scenario, statusIs } from './lib/scenario.mjs';
 import { captureResetRequest, runBaseline } from './reset-request-baseline.mjs';
+import { measureTokens, tokenReport } from './tokens.mjs';
 
 const COST = Number(process.env.BCRYPT_COST || 12);
 const POOL_SIZE = Number(process.env.UV_THREADPOOL_SIZE || 4);
@@ -58,77 +60,6 @@ if (!existsSync(MAIN_JS)) {
 // ---------------------------------------------------------------------------------------------
 // Scenarios.
 
-/**
- * Runs autocannon at a fixed concurrency for a fixed time. `next()` gives each request's
- * {path, body, tag}; `classify(status, body, tag)` names the outcome of each response
- * (anything but `ok` is counted as an error unless listed in `expected`).
- */
-async function scenario(service, { name, method = 'POST', connections, duration, next, classify, expected = ['ok'], warmup = 0 }) {
-  const outcomes = {};
-  const samples = {};
-  const finished = [];
-  const stopRss = service.watchRss();
-  const result = await autocannon({
-    url: service.url,
-    connections,
-    duration,
-    timeout: 30,
-    requests: [
-      {
-        method,
-        headers: { 'content-type': 'application/json' },
-        setupRequest: (req, context) => {
-          const { path, body, tag } = next();
-          context.tag = tag;
-          return { ...req, path, ...(body === undefined ? { body: undefined, headers: {} } : { body: JSON.stringify(body) }) };
-        },
-        onResponse: (status, body, context) => {
-          const outcome = classify(status, body, context.tag);
-          // The steady rate counts the answers of the path being measured only.
-          if (expected.includes(outcome)) finished.push(performance.now());
-          outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
-          if (!expected.includes(outcome) && !samples[outcome]) samples[outcome] = String(body).slice(0, 300);
-        },
-      },
-    ],
-  });
-  const peakRssMiB = stopRss();
-  const completed = Object.values(outcomes).reduce((a, b) => a + b, 0);
-  const unexpected = Object.entries(outcomes)
-    .filter(([k]) => !expected.includes(k))
-    .reduce((a, [, v]) => a + v, 0);
-  // Bcrypt-bound scenarios: the rate between the end of the first wave (`warmup` completions,
-  // one per pool thread) and the last completion, so neither the start-up nor the hashes cut off
-  // by the end of the run count against the service (the raw measurement has neither).
-  const steady = warmup > 0 && finished.length > warmup + 1 ? (finished.length - warmup) / ((finished.at(-1) - finished[warmup - 1]) / 1000) : undefined;
-  const row = {
-    name,
-    connections,
-    duration: result.duration,
-    completed,
-    rps: completed / result.duration,
-    steady,
-    samples,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    errors: unexpected + result.errors + result.timeouts,
-    outcomes,
-    peakRssMiB,
-  };
-  for (const [outcome, body] of Object.entries(samples)) log(`${name}: unexpected ${outcome}, e.g. ${body}`);
-  log(`${name}: ${row.rps.toFixed(1)} req/s${steady ? ` (steady ${steady.toFixed(2)})` : ''}, p50 ${row.p50} ms, p99 ${row.p99} ms, errors ${row.errors}, outcomes ${JSON.stringify(outcomes)}, peak RSS ${peakRssMiB.toFixed(0)} MiB`);
-  return row;
-}
-
-function bodyOf(raw) {
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return {};
-  }
-}
-
-const statusIs = (code) => (status) => (status === code ? 'ok' : `http_${status}`);
 const wrongCodeFor = (code) => String((Number(code ?? 0) + 1) % 1_000_000).padStart(6, '0');
 
 function measureBcrypt(env, which = 'both', secs = seconds(6)) {
@@ -238,6 +169,7 @@ async function main() {
   let baseline;
   let soak;
   let capacity;
+  let tokens;
   let stopWholeRunRss = () => 0;
   try {
     log(`database: ${db.kind}; bcrypt cost ${COST}; UV_THREADPOOL_SIZE ${POOL_SIZE}; ${os.availableParallelism()} cores; Node ${process.version}; service NODE_OPTIONS "${NODE_OPTIONS}"`);
@@ -431,12 +363,29 @@ async function main() {
       }),
     );
 
+    // 6b. POST /auth/refresh against GET /health/live at the same concurrency and (PostgreSQL)
+    // its statements replayed with pg; JWKS verification of the answered access tokens in a
+    // process of its own against a local key (bench/tokens.mjs).
+    tokens = await measureTokens({
+      service,
+      db,
+      serviceEnv,
+      accounts: Array.from({ length: LOGIN_ACCOUNTS }, (_, k) => [`bench.login.${k + 1}`, PASSWORD]),
+      duration: seconds(10),
+      verifySeconds: seconds(5),
+    });
+
     // 7. Outbox drain: DRAIN_MESSAGES messages queued while the service is stopped (sealed as the
     // service seals them), delivered by its worker after start-up; then the same messages sent by a
     // bare pooled nodemailer loop to the same sink. Rates from the first acceptance to the last.
     {
       const { OutboxCrypto } = await import(pathToFileURL(join(ROOT, 'dist', 'mail', 'outbox-crypto.js')).href);
-      const { renderMail } = await import(pathToFileURL(join(ROOT, 'dist', 'mail', 'templates.js')).href);
+      // The messages the bare loop sends, rendered by the service's own Presentation and configuration.
+      const dist = (...path) => import(pathToFileURL(join(ROOT, 'dist', ...path)).href);
+      const { parseEnv } = await dist('config', 'env.js');
+      const { AppConfig } = await dist('config', 'app-config.js');
+      const { Presentation } = await dist('presentation', 'presentation.js');
+      const presentation = new Presentation(new AppConfig(parseEnv(serviceEnv)));
       const crypto = new OutboxCrypto(resetSecret);
       const params = (k) => ({ username: `bench.drain.${k}`, changedAt: '2026-01-01 00:00' });
       const recipients = Array.from({ length: DRAIN_MESSAGES }, (_, k) => `bench.drain.${k}@bench.test`);
@@ -458,7 +407,7 @@ async function main() {
       const bareRate = await bareNodemailerRate(
         sink,
         recipients.map((to, k) => {
-          const m = renderMail('password-changed', 'en', params(k));
+          const m = presentation.renderMail('password-changed', 'en', params(k));
           return { from, to, subject: m.subject, text: m.text, html: m.html };
         }),
       );
@@ -493,7 +442,7 @@ async function main() {
     rmSync(dataDir, { recursive: true, force: true });
   }
 
-  const report = render({ rows, outbox, drain, baseline, memory, soak, capacity, kind: db.kind, seconds: (performance.now() - started) / 1000 });
+  const report = render({ rows, tokens, outbox, drain, baseline, memory, soak, capacity, kind: db.kind, seconds: (performance.now() - started) / 1000 });
   console.log(report);
   if (WRITE) {
     writeReport(OUTPUT, `${db.kind} cost ${COST}`, report);
@@ -503,9 +452,10 @@ async function main() {
   }
 }
 
-function render({ rows, outbox, drain, baseline, memory, soak, capacity, kind, seconds: total }) {
+function render({ rows, tokens, outbox, drain, baseline, memory, soak, capacity, kind, seconds: total }) {
   const f = (n, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '–');
   const send = rows.find((r) => r.name === 'seed 002 sendEmail');
+  const t = tokens ? tokenReport(tokens, f) : { rows: [], ratios: [], notes: [] };
   const lines = [
     `Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · ${os.availableParallelism()} cores (${os.cpus()[0]?.model?.trim() ?? 'unknown CPU'}) · load average ${os.loadavg()[0].toFixed(1)} at the end · Node ${process.version} · ` +
       `BCRYPT_COST ${COST} · UV_THREADPOOL_SIZE ${capacity.poolSize} · database ${kind === 'postgres' ? 'PostgreSQL server' : 'PGlite (on disk)'} · LOG_LEVEL ${LOG_LEVEL} · NODE_OPTIONS \`${NODE_OPTIONS}\` · whole run ${f(total)} s`,
@@ -518,6 +468,7 @@ function render({ rows, outbox, drain, baseline, memory, soak, capacity, kind, s
       (r) =>
         `| ${r.name} | ${r.connections} | ${f(r.duration)} s | ${r.completed} | ${f(r.rps, r.rps < 100 ? 2 : 0)} | ${r.steady ? f(r.steady, 2) : ''} | ${f(r.p50)} | ${f(r.p99)} | ${r.errors} | ${f(r.peakRssMiB)} | ${r.bcrypt ? `**${f((r.steady ?? r.rps) / r.bcrypt, 2)}** (${f(r.rps / r.bcrypt, 2)} over the whole run)` : ''} |`,
     ),
+    ...t.rows,
     '',
     '| ratio | measured | target |',
     '| --- | ---: | ---: |',
@@ -530,13 +481,15 @@ function render({ rows, outbox, drain, baseline, memory, soak, capacity, kind, s
       : `| sendEmail ÷ the same statements with pg | PostgreSQL only | ≥ 0.7 |`,
     `| idle RSS (10 s after start-up) | **${f(memory.idle)} MiB** | ≤ 110 MiB |`,
     `| peak RSS, whole run | **${f(memory.peak)} MiB** | ≤ 180 MiB |`,
+    ...t.ratios,
     soak ? `| soak: RSS at the end ÷ after 20 s (${soak.seconds} s of sendEmail, 8 connections, ${f(soak.rps)} req/s) | **${f(1 + soak.growth, 3)}** (${f(soak.after20)} → ${f(soak.atEnd)} MiB) | ≤ 1.10 |` : '',
     '',
     `Mail outbox under the sendEmail load: ${outbox.queued} messages queued; ${outbox.deliveredDuringLoad} were accepted by the sink while the load ran, the last ${f(outbox.drainAfterLoadSeconds, 1)} s after it ended.`,
     '',
     ...rows.filter((r) => r.note).map((r) => `- ${r.name}: ${r.note}.`),
     ...(baseline ? [`- sendEmail baseline statements (captured from the service): ${baseline.statements.map((t) => `\`${t.length > 90 ? `${t.slice(0, 87)}…` : t}\``).join('; ')}.`] : []),
-    ...rows.flatMap((r) => Object.entries(r.samples).map(([k, body]) => `- ${r.name}: unexpected \`${k}\`, e.g. \`${body.replace(/`/g, "'")}\``)),
+    ...t.notes,
+    ...[...rows, ...(tokens ? [tokens.refresh, tokens.live] : [])].flatMap((r) => Object.entries(r.samples).map(([k, body]) => `- ${r.name}: unexpected \`${k}\`, e.g. \`${body.replace(/`/g, "'")}\``)),
   ];
   return lines.join('\n');
 }

@@ -64,10 +64,14 @@ export async function openDatabase(dataDir) {
 }
 
 export class Service {
-  /** `nodeArgs`: extra arguments for node before dist/main.js (e.g. a preload). */
+  /**
+   * `nodeArgs`: extra arguments for node before dist/main.js (e.g. a preload), after those of
+   * BENCH_NODE_ARGS (space-separated, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, which
+   * NODE_OPTIONS does not take).
+   */
   constructor(env, nodeArgs = []) {
     this.env = env;
-    this.nodeArgs = nodeArgs;
+    this.nodeArgs = [...(process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean), ...nodeArgs];
     this.port = Number(env.PORT);
     this.url = `http://127.0.0.1:${this.port}`;
     this.stderr = '';

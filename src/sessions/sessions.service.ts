@@ -66,12 +66,7 @@ export class SessionsService {
     const hash = this.secrets.hashOf(refreshToken);
     if (!hash) throw refreshTokenInvalid();
     const { token, hash: nextHash } = this.secrets.issue();
-    const refreshed = await this.db.transaction(async (tx) => {
-      const sessionId = await this.repository.useRefreshToken(tx, hash, this.config.sessions.idleSeconds);
-      if (!sessionId) return null;
-      await this.repository.addRefreshToken(tx, sessionId, nextHash);
-      return this.repository.touch(tx, sessionId);
-    });
+    const refreshed = await this.repository.rotateRefreshToken(hash, nextHash, this.config.sessions.idleSeconds);
     if (refreshed) {
       return this.pair(refreshed.userId, refreshed.tokenVersion, refreshed.sessionId, refreshed.expiresAt, token);
     }

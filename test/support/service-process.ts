@@ -76,3 +76,15 @@ export async function startServiceProcess(env: Record<string, string>): Promise<
   }
   return { url, http: new HttpClient(url), metrics: new HttpClient(`http://127.0.0.1:${metricsPort}`, { documented: false }), child, output, stop };
 }
+
+/** `count` replicas on the same `env` (one database), started one after the other: the first runs the migrations. */
+export async function startReplicas(env: Record<string, string>, count = 2): Promise<ServiceProcess[]> {
+  const replicas: ServiceProcess[] = [];
+  try {
+    for (let i = 0; i < count; i++) replicas.push(await startServiceProcess(env));
+  } catch (err) {
+    await Promise.all(replicas.map((r) => r.stop()));
+    throw err;
+  }
+  return replicas;
+}
