@@ -7,6 +7,7 @@ import { MetricsServer } from '../../src/observability/metrics-server.js';
 import { generateSigningJwk } from '../../src/config/app-config.js';
 import { createTestDatabase, TestDatabase } from './database.js';
 import { HttpClient } from './http.js';
+import { openMigratedPGlite } from './migrated-database.js';
 import { QuietTestLogger } from './quiet-logger.js';
 
 export interface TestApp {
@@ -27,7 +28,8 @@ export const TEST_SECRETS = {
 };
 
 /**
- * Starts the whole application on a free port over real HTTP, on a fresh database.
+ * Starts the whole application on a free port over real HTTP, on a fresh, migrated database (a
+ * copy of one migrated once: see migrated-database.ts).
  * Per-IP rate limiting is off unless a test sets RATE_LIMIT_PER_MINUTE (every test client is
  * 127.0.0.1). `options` goes to createApp: pass `{ logDestination }` to capture the JSON logs.
  * By default Nest's messages go to QuietTestLogger: printed only when the test fails.
@@ -36,22 +38,21 @@ export async function startTestApp(
   env: Record<string, string | undefined> = {},
   options: Parameters<typeof createApp>[1] = { logger: new QuietTestLogger() },
 ): Promise<TestApp> {
-  const db = env.DATABASE_URL ? { url: env.DATABASE_URL, drop: async () => {} } : await createTestDatabase();
+  const db = env.DATABASE_URL ? { url: env.DATABASE_URL, drop: async () => {} } : await createTestDatabase({ migrated: true });
   const dataDir = mkdtempSync(join(tmpdir(), 'reset-svc-'));
-  const app = await createApp(
-    {
-      NODE_ENV: 'test',
-      DATABASE_URL: db.url,
-      DATA_DIR: dataDir,
-      BCRYPT_COST: '4',
-      LOG_LEVEL: 'silent',
-      RATE_LIMIT_PER_MINUTE: '0',
-      METRICS_PORT: '0',
-      ...TEST_SECRETS,
-      ...env,
-    },
-    options,
-  );
+  const appEnv = {
+    NODE_ENV: 'test',
+    DATABASE_URL: db.url,
+    DATA_DIR: dataDir,
+    BCRYPT_COST: '4',
+    LOG_LEVEL: 'silent',
+    RATE_LIMIT_PER_MINUTE: '0',
+    METRICS_PORT: '0',
+    ...TEST_SECRETS,
+    ...env,
+  };
+  if (appEnv.DATABASE_URL === 'memory://') await openMigratedPGlite();
+  const app = await createApp(appEnv, options);
   // PORT only when a test needs to know its URL before boot (PUBLIC_URL in emailed links); else any free port.
   await app.listen({ port: Number(env.PORT ?? 0), host: env.HOST ?? '127.0.0.1' });
   const address = app.getHttpServer().address() as { port: number };

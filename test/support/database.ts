@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { migrationsKey, runMigrations } from './migrated-database.js';
 
 /**
  * The database an end-to-end suite runs on: in-memory PGlite by default, or a fresh
@@ -13,18 +14,55 @@ export interface TestDatabase {
 export const serverUrl = (): string | undefined =>
   process.env.DATABASE_URL?.startsWith('postgres') ? process.env.DATABASE_URL : undefined;
 
-export async function createTestDatabase(): Promise<TestDatabase> {
+/**
+ * An empty database, or with `migrated` one that is a copy of a migrated template (on the
+ * server, CREATE DATABASE … TEMPLATE; PGlite's is opened by startTestApp).
+ */
+export async function createTestDatabase(options: { migrated?: boolean } = {}): Promise<TestDatabase> {
   const server = serverUrl();
   if (!server) return { url: 'memory://', drop: async () => {} };
+  const template = options.migrated ? await migratedTemplate(server) : undefined;
   const name = `reset_test_${Date.now()}_${randomBytes(4).toString('hex')}`;
-  await withAdmin(server, (c) => c.query(`CREATE DATABASE ${name}`));
-  const url = new URL(server);
-  url.pathname = `/${name}`;
+  await withAdmin(server, (c) => c.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`));
   return {
-    url: url.toString(),
+    url: databaseUrl(server, name),
     drop: () =>
       withAdmin(server, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => {}),
   };
+}
+
+function databaseUrl(server: string, name: string): string {
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+let template: Promise<string> | undefined;
+
+/**
+ * The server's migrated template database for the current migrations, made by the first test
+ * worker that needs it: migrated under a name of its own, then renamed, so no worker copies a
+ * half-migrated one. It stays on the server for later runs (one per set of migrations).
+ */
+function migratedTemplate(server: string): Promise<string> {
+  template ??= (async () => {
+    const name = `reset_template_${migrationsKey()}`;
+    const exists = async () =>
+      (await withAdmin(server, (c) => c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]))).rowCount === 1;
+    if (await exists()) return name;
+    const building = `${name}_${randomBytes(4).toString('hex')}`;
+    await withAdmin(server, (c) => c.query(`CREATE DATABASE ${building}`));
+    try {
+      await runMigrations(databaseUrl(server, building));
+      await withAdmin(server, (c) => c.query(`ALTER DATABASE ${building} RENAME TO ${name}`));
+    } catch (err) {
+      await withAdmin(server, (c) => c.query(`DROP DATABASE IF EXISTS ${building} WITH (FORCE)`));
+      // Another worker renamed its copy first: use that one.
+      if (!(await exists())) throw err;
+    }
+    return name;
+  })();
+  return template;
 }
 
 async function withAdmin<T>(server: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
