@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiSecur
 import type { FastifyRequest } from 'fastify';
 import type { AuthenticatedUser } from '../../auth/access-token.guard.js';
 import { ApiError } from '../../common/api-error.js';
+import { PresentErrors } from '../../common/error-presenters.js';
 import { LOCALE_DESCRIPTION } from '../../common/fields.js';
 import { ApiErrors, BODY_ERRORS, fieldError, SERVICE_ERRORS } from '../../common/swagger.js';
 import { AppConfig } from '../../config/app-config.js';
@@ -10,6 +11,7 @@ import { resolveLocale } from '../../mail/locale.js';
 import { PasswordChangeService } from '../../reset/password-change.service.js';
 import { PasswordResetService } from '../../reset/password-reset.service.js';
 import { StrictRateLimit } from '../../throttling/strict-rate-limit.decorator.js';
+import { AuthResetPasswordErrorPresenter } from './auth-resetpassword.presenter.js';
 import { AUTH_RESETPASSWORD_TAG } from './auth-resetpassword.tag.js';
 import { ChangeFlowBearerGuard } from './change-flow-bearer.guard.js';
 import { AUTH_RESETPASSWORD_ERRORS, AuthForgotPasswordDto, AuthMessageDto, AuthResetPasswordDto, ResetPasswordResultDto } from './dto/auth-resetpassword.dto.js';
@@ -24,7 +26,9 @@ const RESET_DESCRIPTION = [
 
 /** The auth-resetpassword contract: `POST /auth/forgotpassword` and `PATCH /auth/resetpassword`. */
 @ApiTags(AUTH_RESETPASSWORD_TAG)
-@Controller('auth')
+@PresentErrors(AuthResetPasswordErrorPresenter)
+// No controller path: the contract owns these two routes, not the rest of /auth.
+@Controller()
 export class AuthResetPasswordController {
   constructor(
     private readonly reset: PasswordResetService,
@@ -32,7 +36,7 @@ export class AuthResetPasswordController {
     private readonly config: AppConfig,
   ) {}
 
-  @Post('forgotpassword')
+  @Post('auth/forgotpassword')
   @HttpCode(200)
   @StrictRateLimit()
   @ApiOperation({ operationId: 'authForgotPassword', summary: 'Email a verification code (and link) for a password reset', description: 'Flow 1 of PATCH /auth/resetpassword starts here: the email carries the 6-digit code to send as `?code=`.' })
@@ -56,7 +60,7 @@ export class AuthResetPasswordController {
     return { message: 'Verification code sent' };
   }
 
-  @Patch('resetpassword')
+  @Patch('auth/resetpassword')
   @HttpCode(200)
   @TokenResponse() // flow 2 answers a fresh access token
   @UseGuards(ChangeFlowBearerGuard)

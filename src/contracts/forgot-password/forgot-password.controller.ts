@@ -1,5 +1,6 @@
 import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { PresentErrors } from '../../common/error-presenters.js';
 import { ApiErrors, BODY_ERRORS, fieldError, SERVICE_ERRORS } from '../../common/swagger.js';
 import { AppConfig } from '../../config/app-config.js';
 import { resolveLocale } from '../../mail/locale.js';
@@ -11,10 +12,12 @@ import {
   ForgotPasswordMessageDto,
   ForgotPasswordRequestDto,
 } from './dto/forgot-password.dto.js';
+import { FastApiErrorPresenter } from './forgot-password.presenter.js';
 import { FORGOT_PASSWORD_TAG } from './forgot-password.tag.js';
 
 /** The forgot-password contract: `POST /forgot-password/code` and `POST /forgot-password/confirm`. */
 @ApiTags(FORGOT_PASSWORD_TAG)
+@PresentErrors(FastApiErrorPresenter)
 @Controller('forgot-password')
 export class ForgotPasswordController {
   constructor(

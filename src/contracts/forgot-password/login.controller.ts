@@ -6,13 +6,16 @@ import { AcceptsForms } from '../../common/content-type.hook.js';
 import { TokenResponse } from '../../auth/token-response.js';
 import { LoginDto, OAuth2PasswordFormDto } from '../../auth/dto/login.dto.js';
 import { TokenDto } from '../../auth/dto/responses.dto.js';
+import { PresentErrors } from '../../common/error-presenters.js';
 import { ApiErrors, BODY_ERRORS, fieldError, SERVICE_ERRORS } from '../../common/swagger.js';
 import { StrictRateLimit } from '../../throttling/strict-rate-limit.decorator.js';
 import { FASTAPI_ERRORS } from './dto/forgot-password.dto.js';
+import { FastApiErrorPresenter } from './forgot-password.presenter.js';
 import { FORGOT_PASSWORD_TAG } from './forgot-password.tag.js';
 
 /** `POST /login`, the route forgot-password clients log in through after a reset. Errors in FastAPI's shape. */
 @ApiTags(FORGOT_PASSWORD_TAG)
+@PresentErrors(FastApiErrorPresenter)
 @Controller()
 export class LoginController {
   constructor(private readonly auth: AuthService) {}

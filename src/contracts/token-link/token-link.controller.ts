@@ -1,16 +1,19 @@
 import { Body, Controller, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { LOCALE_DESCRIPTION } from '../../common/fields.js';
+import { PresentErrors } from '../../common/error-presenters.js';
 import { ApiErrors, BODY_ERRORS, fieldError, SERVICE_ERRORS } from '../../common/swagger.js';
 import { AppConfig } from '../../config/app-config.js';
 import { resolveLocale } from '../../mail/locale.js';
 import { PasswordResetService } from '../../reset/password-reset.service.js';
 import { StrictRateLimit } from '../../throttling/strict-rate-limit.decorator.js';
 import { ResetRequestDto, TOKEN_LINK_ERRORS, TokenLinkMessageDto, TokenResetDto } from './dto/token-link.dto.js';
+import { TokenLinkErrorPresenter } from './token-link.presenter.js';
 import { TOKEN_LINK_TAG } from './token-link.tag.js';
 
 /** The token-link contract: `POST /api/auth/password/reset-request` and `POST /api/auth/password/reset`. */
 @ApiTags(TOKEN_LINK_TAG)
+@PresentErrors(TokenLinkErrorPresenter)
 @Controller('api/auth/password')
 export class TokenLinkController {
   constructor(

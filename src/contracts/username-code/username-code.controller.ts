@@ -1,6 +1,7 @@
 import { Body, Controller, Headers, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { LOCALE_DESCRIPTION } from '../../common/fields.js';
+import { PresentErrors } from '../../common/error-presenters.js';
 import { ApiErrors, BODY_ERRORS, fieldError, SERVICE_ERRORS } from '../../common/swagger.js';
 import { AppConfig } from '../../config/app-config.js';
 import { resolveLocale } from '../../mail/locale.js';
@@ -14,6 +15,7 @@ import {
   USERNAME_CODE_ERRORS,
   UsernameCodeMessageDto,
 } from './dto/username-code.dto.js';
+import { UsernameCodeErrorPresenter } from './username-code.presenter.js';
 import { USERNAME_CODE_TAG } from './username-code.tag.js';
 
 const UNKNOWN = { status: 404, code: 'unknown_account', message: 'Unknown username' };
@@ -30,6 +32,7 @@ const CODE_ERRORS = [
 
 /** The username-code contract: `/api/auth/forgotPassword/{sendEmail,checkCode,resetPassword}`. */
 @ApiTags(USERNAME_CODE_TAG)
+@PresentErrors(UsernameCodeErrorPresenter)
 @Controller('api/auth/forgotPassword')
 export class UsernameCodeController {
   constructor(
