@@ -1,13 +1,12 @@
-import { Body, Controller, Headers, HttpCode, Patch, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Patch, Post, Query, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { AuthenticatedUser } from '../../auth/access-token.guard.js';
 import { ApiError } from '../../common/api-error.js';
 import { PresentErrors } from '../../common/error-presenters.js';
+import { RequestLocale } from '../../common/request-locale.decorator.js';
 import { LOCALE_DESCRIPTION } from '../../common/fields.js';
 import { ApiErrors, BODY_ERRORS, fieldError, SERVICE_ERRORS } from '../../common/swagger.js';
-import { AppConfig } from '../../config/app-config.js';
-import { resolveLocale } from '../../mail/locale.js';
 import { PasswordChangeService } from '../../reset/password-change.service.js';
 import { PasswordResetService } from '../../reset/password-reset.service.js';
 import { StrictRateLimit } from '../../throttling/strict-rate-limit.decorator.js';
@@ -33,7 +32,6 @@ export class AuthResetPasswordController {
   constructor(
     private readonly reset: PasswordResetService,
     private readonly change: PasswordChangeService,
-    private readonly config: AppConfig,
   ) {}
 
   @Post('auth/forgotpassword')
@@ -52,10 +50,8 @@ export class AuthResetPasswordController {
   ])
   async forgotPassword(
     @Body() body: AuthForgotPasswordDto,
-    @Query('locale') queryLocale: unknown,
-    @Headers('accept-language') acceptLanguage: unknown,
+    @RequestLocale({ body: 'locale', query: 'locale', acceptLanguage: true }) locale: string,
   ) {
-    const locale = resolveLocale([body.locale, queryLocale], acceptLanguage, this.config.mail.defaultLocale);
     await this.reset.requestReset({ email: body.email }, locale);
     return { message: 'Verification code sent' };
   }
@@ -111,7 +107,7 @@ export class AuthResetPasswordController {
     @Query('code') code: unknown,
     @Body() body: AuthResetPasswordDto,
     @Req() request: FastifyRequest & { user?: AuthenticatedUser },
-    @Headers('accept-language') acceptLanguage: unknown,
+    @RequestLocale({ acceptLanguage: true }) locale: string,
   ) {
     if (code !== undefined && typeof code !== 'string') throw new ApiError(400, 'validation_failed', 'code must be a single value');
     const flow = requestedFlow(code, body.current_password);
@@ -128,7 +124,7 @@ export class AuthResetPasswordController {
       newPassword: body.new_password,
       confirmPassword: body.confirm_password,
       clientIp: request.ip,
-      locale: resolveLocale([], acceptLanguage, this.config.mail.defaultLocale),
+      locale,
     });
     return { message: 'Password reset successful', ...token };
   }

@@ -2,9 +2,8 @@ import { Body, Controller, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { LOCALE_DESCRIPTION } from '../../common/fields.js';
 import { PresentErrors } from '../../common/error-presenters.js';
+import { RequestLocale } from '../../common/request-locale.decorator.js';
 import { ApiErrors, BODY_ERRORS, fieldError, SERVICE_ERRORS } from '../../common/swagger.js';
-import { AppConfig } from '../../config/app-config.js';
-import { resolveLocale } from '../../mail/locale.js';
 import { PasswordResetService } from '../../reset/password-reset.service.js';
 import { StrictRateLimit } from '../../throttling/strict-rate-limit.decorator.js';
 import { ResetRequestDto, TOKEN_LINK_ERRORS, TokenLinkMessageDto, TokenResetDto } from './dto/token-link.dto.js';
@@ -18,7 +17,6 @@ import { TOKEN_LINK_TAG } from './token-link.tag.js';
 export class TokenLinkController {
   constructor(
     private readonly reset: PasswordResetService,
-    private readonly config: AppConfig,
   ) {}
 
   @Post('reset-request')
@@ -35,8 +33,7 @@ export class TokenLinkController {
     { status: 429, code: 'too_many_requests', message: 'Too many password reset requests; try again later' },
     ...SERVICE_ERRORS,
   ])
-  async resetRequest(@Body() body: ResetRequestDto, @Query('locale') queryLocale: unknown) {
-    const locale = resolveLocale([body.locale, queryLocale], undefined, this.config.mail.defaultLocale);
+  async resetRequest(@Body() body: ResetRequestDto, @RequestLocale({ body: 'locale', query: 'locale' }) locale: string) {
     const ref = body.email !== undefined ? { email: body.email } : { username: body.username! };
     await this.reset.requestReset(ref, locale);
     return { message: 'Password reset email sent' };
