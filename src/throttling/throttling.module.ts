@@ -8,7 +8,7 @@ import {
   type ThrottlerStorage,
 } from '@nestjs/throttler';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
-import { ApiError } from '../common/api-error.js';
+import { tooManyRequests } from '../common/error-catalogue.js';
 import { AppConfig } from '../config/app-config.js';
 import { RedisConnection, RedisModule } from '../redis/redis.module.js';
 import { STRICT_RATE_LIMIT } from './strict-rate-limit.decorator.js';
@@ -16,13 +16,6 @@ import { STRICT_RATE_LIMIT } from './strict-rate-limit.decorator.js';
 const MINUTE_MS = 60_000;
 
 type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
-
-/** 429 in the service's error model, so each contract's presenter renders its own body shape. */
-export function tooManyRequests(retryAfterSeconds: number): ApiError {
-  return new ApiError(429, 'too_many_requests', 'Too many requests, try again later', {}, {
-    'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))),
-  });
-}
 
 /** What one throttler leaves a request: its limit, the requests left and when the window ends. */
 interface Budget {

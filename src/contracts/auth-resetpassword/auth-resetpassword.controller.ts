@@ -7,6 +7,7 @@ import { PresentErrors } from '../../common/error-presenters.js';
 import { RequestLocale } from '../../common/request-locale.decorator.js';
 import { LOCALE_DESCRIPTION } from '../../common/fields.js';
 import { ApiErrors, BODY_ERRORS, fieldError, SERVICE_ERRORS } from '../../common/swagger.js';
+import { TOO_MANY_ATTEMPTS, UNAUTHORIZED } from '../../common/error-catalogue.js';
 import { PasswordChangeService } from '../../reset/password-change.service.js';
 import { PasswordResetService } from '../../reset/password-reset.service.js';
 import { StrictRateLimit } from '../../throttling/strict-rate-limit.decorator.js';
@@ -94,11 +95,11 @@ export class AuthResetPasswordController {
     { status: 400, code: 'same_password', message: 'The new password must differ from the current one' },
     { status: 400, code: 'password_policy', message: 'The password does not meet the requirements', violations: ['uppercase', 'special'] },
     fieldError('email', 'email is required', 'isDefined'),
-    { status: 401, code: 'unauthorized', message: 'A valid Bearer access token is required' },
+    UNAUTHORIZED,
     { status: 403, code: 'email_mismatch', message: 'The email address does not belong to the authenticated account' },
     { status: 404, code: 'unknown_account', message: 'No account with this email address' },
     ...BODY_ERRORS,
-    { status: 429, code: 'too_many_attempts', message: 'Too many failed attempts, try again later' },
+    TOO_MANY_ATTEMPTS,
     ...SERVICE_ERRORS,
   ], {
     401: { 'WWW-Authenticate': { description: '`Bearer`', schema: { type: 'string' }, required: true } },
