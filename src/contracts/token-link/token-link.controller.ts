@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { LOCALE_DESCRIPTION } from '../../common/fields.js';
+import { LOCALE_DESCRIPTION, TOKEN_MAX_LENGTH } from '../../common/fields.js';
 import { PresentErrors } from '../../common/error-presenters.js';
 import { RequestLocale } from '../../common/request-locale.decorator.js';
 import { ApiErrors, BODY_ERRORS, fieldError, SERVICE_ERRORS } from '../../common/swagger.js';
@@ -42,7 +42,7 @@ export class TokenLinkController {
   @Post('reset')
   @HttpCode(200)
   @ApiOperation({ operationId: 'tokenLinkReset', summary: 'Set a new password with the token from the email link; the token is used up', description: 'The token comes from the email link, as `?token=` or in the body. The password must meet the password policy; the token works once.' })
-  @ApiQuery({ name: 'token', required: false, schema: { type: 'string', maxLength: 256 }, description: 'The token from the email link (or `token` in the body)' })
+  @ApiQuery({ name: 'token', required: false, schema: { type: 'string', maxLength: TOKEN_MAX_LENGTH }, description: 'The token from the email link (or `token` in the body)' })
   @ApiOkResponse({ type: TokenLinkMessageDto, example: { message: 'Password reset successful' } })
   @ApiErrors(TOKEN_LINK_ERRORS, [
     { status: 400, code: 'password_policy', message: 'The password does not meet the requirements', violations: ['special'] },
