@@ -6,7 +6,6 @@ import { CommonModule } from './common/common.module.js';
 import { AppConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
-import { PasswordModule } from './password/password.module.js';
 import { ObservabilityModule, ObservabilityOptions } from './observability/observability.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { ThrottlingModule } from './throttling/throttling.module.js';
@@ -17,7 +16,7 @@ import { AuthResetPasswordModule } from './contracts/auth-resetpassword/auth-res
 import { TokenLinkModule } from './contracts/token-link/token-link.module.js';
 import { PagesModule } from './pages/pages.module.js';
 import { devMailboxEnabled, NodeEnv, parseEnv, readProcessEnv } from './config/env.js';
-import { DevMailboxModule } from './mail/dev-mailbox.module.js';
+import { DevMailboxModule } from './dev-mailbox/dev-mailbox.module.js';
 import { OAuthModule } from './oauth/oauth.module.js';
 
 @Module({})
@@ -32,10 +31,9 @@ export class AppModule {
         AppConfigModule.forRoot(env),
         ObservabilityModule.forRoot(observability),
         RedisModule,
-        ThrottlingModule,
         CommonModule,
+        ThrottlingModule,
         DatabaseModule,
-        PasswordModule,
         HealthModule,
         AuthModule,
         ResetModule.register({ production }),

@@ -1,3 +1,5 @@
+import { DataSource } from 'typeorm';
+import { ResetSecrets } from '../src/reset/reset-secrets.js';
 import { startTestApp, TestApp } from './support/app.js';
 import { addEmail, createAccount, login, NEW_PASSWORD, TestAccount } from './support/accounts.js';
 import { secretsFrom, startSmtp, TestSmtpServer } from './support/smtp.js';
@@ -167,6 +169,42 @@ describe('seed 002: /api/auth/forgotPassword (username + 6-digit code)', () => {
       expect((await t.http.post(`${BASE}/checkCode`, { username: a.username, code })).status).toBe(200);
       expect((await t.http.post(`${BASE}/checkCode`, { username: a.username, code: wrongCode(code) })).body.error_code).toBe('code_incorrect');
       expect((await t.http.post(`${BASE}/checkCode`, { username: a.username, code })).body.error_code).toBe('rate_limit_exceeded');
+    });
+  });
+
+  describe('a code sent as a JSON number', () => {
+    /**
+     * Requests a reset and makes its code one that begins with 0 (as one in ten issued codes
+     * does): the request's code is re-issued by the service's own ResetSecrets until it does.
+     */
+    async function leadingZeroCode(a: TestAccount): Promise<string> {
+      await requestCode(a);
+      const db = t.app.get(DataSource);
+      const [{ id }] = await db.query(`SELECT id FROM reset_requests WHERE user_id = $1 AND used_at IS NULL AND superseded_at IS NULL`, [a.id]);
+      const secrets = t.app.get(ResetSecrets);
+      let issued = secrets.issue(id);
+      while (!issued.code.startsWith('0')) issued = secrets.issue(id);
+      await db.query(`UPDATE reset_requests SET code_hash = $1 WHERE id = $2`, [issued.codeHash, id]);
+      return issued.code;
+    }
+
+    it('is the code with its leading zeros on checkCode and resetPassword (029925 sent as 29925 is accepted)', async () => {
+      const a = await createAccount(t);
+      const code = await leadingZeroCode(a);
+      const asNumber = Number(code);
+      expect(String(asNumber).length).toBeLessThan(6);
+      const check = await t.http.post(`${BASE}/checkCode`, { username: a.username, code: asNumber });
+      expect(check.status).toBe(200);
+      expect(check.body).toEqual({ msg: 'Code correct', success_code: 'code_correct' });
+      const reset = await t.http.post(`${BASE}/resetPassword`, { username: a.username, code: asNumber, new_password: NEW_PASSWORD });
+      expect(reset.status).toBe(200);
+      expect((await login(t, a.username, NEW_PASSWORD)).status).toBe(200);
+    });
+
+    it.each([1_000_000, -1, 12.5])('refuses %p, which is no 6-digit code', async (code) => {
+      const res = await t.http.post(`${BASE}/checkCode`, { username: 'a', code });
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ error_code: 'validation_failed', errors: [{ field: 'code', msg: 'code must be 6 digits' }] });
     });
   });
 

@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable, createParamDecorator } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { ApiError } from '../common/api-error.js';
+import { unauthorized } from '../common/error-catalogue.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { AccessTokens } from './access-tokens.js';
 
@@ -13,10 +13,8 @@ export interface AuthenticatedUser {
 
 type RequestWithUser = FastifyRequest & { user?: AuthenticatedUser };
 
-export const unauthorized = () =>
-  new ApiError(401, 'unauthorized', 'A valid Bearer access token is required', {}, {
-    'WWW-Authenticate': 'Bearer',
-  });
+// Re-exported for the password-change service, which throws it too.
+export { unauthorized } from '../common/error-catalogue.js';
 
 export function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiExtraModels
 import type { FastifyRequest } from 'fastify';
 import { AcceptsForms } from '../common/content-type.hook.js';
 import { ApiErrors, BODY_ERRORS, DEFAULT_ERROR_SHAPE, fieldError, SERVICE_ERRORS } from '../common/swagger.js';
+import { TOO_MANY_ATTEMPTS, UNAUTHORIZED } from '../common/error-catalogue.js';
 import { StrictRateLimit } from '../throttling/strict-rate-limit.decorator.js';
 import { AccessTokenGuard, CurrentUser } from './access-token.guard.js';
 import type { AuthenticatedUser } from './access-token.guard.js';
@@ -13,7 +14,6 @@ import { LoginDto, OAuth2PasswordFormDto } from './dto/login.dto.js';
 import { RegisterDto } from './dto/register.dto.js';
 import { AccountDto, TokenDto } from './dto/responses.dto.js';
 
-const UNAUTHORIZED = { status: 401, code: 'unauthorized', message: 'A valid Bearer access token is required' };
 
 @ApiTags(ACCOUNTS_TAG)
 @Controller('auth')
@@ -54,7 +54,7 @@ export class AuthController {
     fieldError('email', 'email or username is required', 'isDefined'),
     { status: 401, code: 'invalid_credentials', message: 'Incorrect username, email or password' },
     ...BODY_ERRORS,
-    { status: 429, code: 'too_many_attempts', message: 'Too many failed attempts, try again later' },
+    TOO_MANY_ATTEMPTS,
     ...SERVICE_ERRORS,
   ])
   login(@Body() body: LoginDto, @Req() request: FastifyRequest) {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ApiError } from '../common/api-error.js';
+import { unauthorized } from '../common/error-catalogue.js';
 import { PasswordHasher } from '../password/password-hasher.js';
 import { SessionsService, TokenPair } from '../sessions/sessions.service.js';
 import { PASSWORD_MAX_BYTES, PasswordPolicy } from '../password/password-policy.js';
@@ -65,7 +66,7 @@ export class AuthService {
 
   async account(userId: string): Promise<AccountView> {
     const user = await this.users.findById(userId);
-    if (!user) throw new ApiError(401, 'unauthorized', 'A valid Bearer access token is required');
+    if (!user) throw unauthorized();
     return accountView(user);
   }
 }

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import ipaddr from 'ipaddr.js';
-import { ApiError } from '../common/api-error.js';
+import { databaseAway, tooManyAttempts } from '../common/error-catalogue.js';
 import { AppConfig } from '../config/app-config.js';
 import { isDatabaseUnavailable } from '../database/pg.js';
 import { IdentifierKeys } from '../reset/identifiers.js';
@@ -13,14 +13,6 @@ export interface LoginTry {
   /** The (account name, client IP) subject, cleared by a successful login. */
   nameAtIp: string;
 }
-
-const tooManyAttempts = (retryAfter: number) =>
-  new ApiError(429, 'too_many_attempts', 'Too many failed attempts, try again later', {}, {
-    'Retry-After': String(Math.max(1, retryAfter)),
-  });
-
-const cannotCount = () =>
-  new ApiError(503, 'service_unavailable', 'The service is temporarily unavailable, try again shortly', {}, { 'Retry-After': '5' });
 
 /**
  * What a client address counts as in the login throttle: an IPv4 address as itself (an
@@ -110,7 +102,7 @@ export class LoginThrottle {
     } catch (err) {
       // Fail closed: a try that cannot be counted is not evaluated.
       if (!isDatabaseUnavailable(err)) this.logger.error(`cannot count a login try: ${(err as Error)?.message}`);
-      throw cannotCount();
+      throw databaseAway();
     }
     if ('retryAfter' in counted) throw tooManyAttempts(counted.retryAfter);
     return { ids: counted.ids, nameAtIp };

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable } from '../database/pg.js';
 import { ApiError } from './api-error.js';
+import { databaseAway } from './error-catalogue.js';
 import { ErrorPresenters, NormalizedError } from './error-presenters.js';
 
 export const HTTP_CODES: Record<number, string> = {
@@ -99,13 +100,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
     }
     if (isDatabaseUnavailable(exception)) {
       this.logger.warn(`database unavailable: ${(exception as Error)?.message}`);
-      return {
-        status: 503,
-        code: 'service_unavailable',
-        message: 'The service is temporarily unavailable, try again shortly',
-        details: {},
-        headers: { 'Retry-After': '5' },
-      };
+      const { status, code, message, headers } = databaseAway();
+      return { status, code, message, details: {}, headers };
     }
     this.logger.error(exception instanceof Error ? exception.stack : String(exception));
     return { status: 500, code: 'internal_error', message: 'Internal server error', details: {}, headers: {} };

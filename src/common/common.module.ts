@@ -1,6 +1,7 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { ErrorPresenters } from './error-presenters.js';
 
-@Global()
-@Module({ providers: [ErrorPresenters], exports: [ErrorPresenters] })
+/** The error presenters of the contracts, found on their controllers (see PresentErrors). */
+@Module({ imports: [DiscoveryModule], providers: [ErrorPresenters], exports: [ErrorPresenters] })
 export class CommonModule {}

@@ -1,4 +1,15 @@
-import { defaultPresenter, ErrorPresenter, ErrorPresenters, NormalizedError } from './error-presenters.js';
+import { Controller, Get, Injectable, Module } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { CommonModule } from './common.module.js';
+import {
+  controllerPaths,
+  defaultPresenter,
+  ErrorPresenter,
+  ErrorPresenters,
+  NormalizedError,
+  PresenterRoutes,
+  PresentErrors,
+} from './error-presenters.js';
 
 const error = (overrides: Partial<NormalizedError> = {}): NormalizedError => ({
   status: 400,
@@ -53,11 +64,11 @@ describe('defaultPresenter', () => {
   });
 });
 
-describe('ErrorPresenters', () => {
-  let presenters: ErrorPresenters;
+describe('PresenterRoutes', () => {
+  let presenters: PresenterRoutes;
 
   beforeEach(() => {
-    presenters = new ErrorPresenters();
+    presenters = new PresenterRoutes();
   });
 
   const answer = (path: string) => presenters.forPath(path)(error()).body;
@@ -121,5 +132,65 @@ describe('ErrorPresenters', () => {
     const input = error({ fieldErrors: [{ loc: ['body', 'token'], msg: 'required', type: 'isDefined' }] });
     expect(presenters.forPath('/x/y')(input)).toEqual({ status: 422, body: { detail: 'email must be an email' } });
     expect(seen).toEqual([input]);
+  });
+});
+
+@Injectable()
+class SquarePresenter {
+  readonly present = tagged('square');
+}
+
+@Injectable()
+class RoundPresenter {
+  readonly present = tagged('round');
+}
+
+@PresentErrors(SquarePresenter)
+@Controller('api/square')
+class SquareController {
+  @Get('one')
+  one(): void {}
+}
+
+/** Without a controller path: the presenter owns each route's path, not the whole site. */
+@PresentErrors(RoundPresenter)
+@Controller()
+class RoundController {
+  @Get('shapes/round')
+  round(): void {}
+
+  @Get(['round-too', 'ovals/:id/details'])
+  others(): void {}
+}
+
+@Controller('api/plain')
+class PlainController {
+  @Get()
+  plain(): void {}
+}
+
+@Module({ controllers: [SquareController, RoundController, PlainController], providers: [SquarePresenter, RoundPresenter] })
+class ShapesModule {}
+
+describe('PresentErrors', () => {
+  it('reads the paths a controller owns from its route metadata', () => {
+    expect(controllerPaths(SquareController)).toEqual(['/api/square']);
+    expect(controllerPaths(RoundController)).toEqual(['/shapes/round', '/round-too', '/ovals']);
+  });
+
+  it('registers each marked controller with its module\'s presenter when the application starts', async () => {
+    const moduleRef = await Test.createTestingModule({ imports: [CommonModule, ShapesModule] }).compile();
+    await moduleRef.init();
+    const presenters = moduleRef.get(ErrorPresenters);
+    const answer = (path: string) => presenters.forPath(path)(error()).body;
+    expect(answer('/api/square')).toEqual({ tag: 'square' });
+    expect(answer('/api/square/unknown')).toEqual({ tag: 'square' });
+    expect(answer('/shapes/round')).toEqual({ tag: 'round' });
+    expect(answer('/round-too')).toEqual({ tag: 'round' });
+    expect(answer('/ovals/7/details')).toEqual({ tag: 'round' });
+    expect(presenters.forPath('/shapes')).toBe(defaultPresenter);
+    expect(presenters.forPath('/api/plain')).toBe(defaultPresenter);
+    expect(presenters.forPath('/')).toBe(defaultPresenter);
+    await moduleRef.close();
   });
 });

@@ -1,6 +1,7 @@
 import { applyDecorators, Type } from '@nestjs/common';
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse } from '@nestjs/swagger';
 import type { FieldError } from './api-error.js';
+import { SERVICE_UNAVAILABLE, TOO_MANY_REQUESTS } from './error-catalogue.js';
 import { defaultPresenter, ErrorPresenter } from './error-presenters.js';
 
 /** One invalid field in the service's default error body. */
@@ -78,9 +79,9 @@ export const CONNECTION_ERRORS: ErrorCase[] = [
 
 /** What every route can answer: the per-client-IP limit, an internal error, the database away. */
 export const SERVICE_ERRORS: ErrorCase[] = [
-  { status: 429, code: 'too_many_requests', message: 'Too many requests, try again later' },
+  TOO_MANY_REQUESTS,
   { status: 500, code: 'internal_error', message: 'Internal server error' },
-  { status: 503, code: 'service_unavailable', message: 'The service is temporarily unavailable, try again shortly' },
+  SERVICE_UNAVAILABLE,
   ...CONNECTION_ERRORS,
 ];
 

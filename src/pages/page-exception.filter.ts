@@ -2,9 +2,10 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../common/api-error.js';
 import { AppConfig } from '../config/app-config.js';
-import { resolveLocale } from '../mail/locale.js';
+import { localeOf } from '../common/request-locale.decorator.js';
 import { Presentation } from '../presentation/presentation.js';
 import { pageCsp, setPageHeaders } from './page-headers.js';
+import { PAGE_FORM_LOCALE } from './page-locale.js';
 import { CrossSiteRequestError } from './same-site.guard.js';
 
 /**
@@ -25,9 +26,8 @@ export class PageExceptionFilter implements ExceptionFilter {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     if (reply.sent) return;
-    const query = (request.query ?? {}) as Record<string, unknown>;
     const body = (request.body ?? {}) as Record<string, unknown>;
-    const locale = resolveLocale([body?.locale, query.locale], request.headers['accept-language'], this.config.mail.defaultLocale);
+    const locale = localeOf(request, PAGE_FORM_LOCALE, this.config.mail.defaultLocale);
     const t = (key: string) => this.presentation.text(locale, key);
     let status = 500;
     let headers: Record<string, string> = {};

@@ -1,4 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { MailModule } from '../mail/mail.module.js';
+import { ResetModule } from '../reset/reset.module.js';
 import { PageExceptionFilter } from './page-exception.filter.js';
 import { ResetPasswordPagesController } from './reset-password.controller.js';
 import { SameSiteFormGuard } from './same-site.guard.js';
@@ -7,13 +9,15 @@ import { SiteController } from './site.controller.js';
 /**
  * The hosted pages: /reset-password (link), /reset-password/code, /reset-password/request, `/`
  * and the favicon (their static files are served by @fastify/static, see pages.setup.ts). The dev
- * mailbox's page and frames are DevMailboxModule's (src/mail/dev-mailbox.module.ts).
+ * mailbox's page and frames are DevMailboxModule's (src/dev-mailbox/). The reset core is
+ * ResetModule's; the page templates (Presentation) are the mail module's.
  */
 @Module({})
 export class PagesModule {
   static register(_options: { production: boolean }): DynamicModule {
     return {
       module: PagesModule,
+      imports: [ResetModule, MailModule],
       controllers: [
         ResetPasswordPagesController,
         SiteController,

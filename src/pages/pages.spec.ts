@@ -1,34 +1,14 @@
 import 'reflect-metadata';
 import { AppConfig } from '../config/app-config.js';
 import { parseEnv } from '../config/env.js';
-import { DevMailboxController } from '../mail/dev-mailbox.controller.js';
-import { MailModule } from '../mail/mail.module.js';
-import { DevMailboxModule } from '../mail/dev-mailbox.module.js';
-import { AppModule } from '../app.module.js';
 import { Presentation } from '../presentation/presentation.js';
-import { DevMailboxFrameController } from './dev-mailbox-frame.controller.js';
-import { mailFrameHtml } from './dev-mailbox-page.js';
 import { pageCsp, prefersHtml } from './page-headers.js';
-import { PagesModule } from './pages.module.js';
-import { ResetPasswordPagesController } from './reset-password.controller.js';
 
 const presentation = new Presentation(
   new AppConfig(parseEnv({ JWT_SECRET: 'j'.repeat(40), RESET_SECRET: 'r'.repeat(40), NODE_ENV: 'test', DATA_DIR: '/nonexistent-data-dir' })),
 );
 
 describe('hosted pages', () => {
-  it('mounts the dev mailbox page and its message frame only through DevMailboxModule, which the app imports only while the dev mailbox is on (not with SMTP_URL; production: see the devMailboxEnabled spec)', () => {
-    for (const production of [true, false]) {
-      expect(PagesModule.register({ production }).controllers).toContain(ResetPasswordPagesController);
-      expect(PagesModule.register({ production }).controllers).not.toContain(DevMailboxFrameController);
-      expect(MailModule.register({ production }).controllers ?? []).not.toContain(DevMailboxController);
-    }
-    expect(Reflect.getMetadata('controllers', DevMailboxModule)).toEqual([DevMailboxController, DevMailboxFrameController]);
-    const imported = (env: Record<string, string>) => (AppModule.forRoot(env).imports ?? []).includes(DevMailboxModule);
-    expect(imported({})).toBe(true);
-    expect(imported({ SMTP_URL: 'smtp://mail:25' })).toBe(false);
-  });
-
   it.each([
     [undefined, false],
     ['', false],
@@ -40,11 +20,6 @@ describe('hosted pages', () => {
     ['text/html;q=0', false],
   ])('prefersHtml(%p) is %p', (accept, expected) => {
     expect(prefersHtml(accept)).toBe(expected);
-  });
-
-  it('makes links in a framed message open in the top window', () => {
-    expect(mailFrameHtml('<html><head><title>x</title></head></html>')).toBe('<html><head><base target="_top"><title>x</title></head></html>');
-    expect(mailFrameHtml('<p>no head</p>')).toBe('<base target="_top"><p>no head</p>');
   });
 
   it('marks the failed rules and every other shown rule as met after a refusal; "too long" only when it is', () => {

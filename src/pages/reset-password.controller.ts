@@ -1,11 +1,12 @@
-import { Body, Controller, Get, Headers, HttpCode, Post, Query, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { AcceptsForms } from '../common/content-type.hook.js';
 import { ModuleRef } from '@nestjs/core';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ApiError } from '../common/api-error.js';
+import { RequestLocale } from '../common/request-locale.decorator.js';
 import { AppConfig } from '../config/app-config.js';
-import { resolveLocale, type Locale } from '../mail/locale.js';
+import type { Locale } from '../mail/locale.js';
 import { PasswordPolicyError, type PasswordRule } from '../password/password-policy.js';
 import { type PageContext, type PageView, Presentation } from '../presentation/presentation.js';
 import { PasswordResetService } from '../reset/password-reset.service.js';
@@ -15,6 +16,7 @@ import { ResetSecrets } from '../reset/reset-secrets.js';
 import { StrictRateLimit } from '../throttling/strict-rate-limit.decorator.js';
 import { PageExceptionFilter } from './page-exception.filter.js';
 import { pageCsp, setPageHeaders } from './page-headers.js';
+import { PAGE_FORM_LOCALE, PAGE_QUERY_LOCALE } from './page-locale.js';
 import { SameSiteFormGuard } from './same-site.guard.js';
 
 type Form = Record<string, unknown>;
@@ -59,10 +61,9 @@ export class ResetPasswordPagesController {
   @Get()
   async linkPage(
     @Query() query: Form,
-    @Headers('accept-language') acceptLanguage: unknown,
+    @RequestLocale(PAGE_QUERY_LOCALE) locale: Locale,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string> {
-    const locale = this.locale(query, {}, acceptLanguage);
     const token = str(query.token);
     const switchPath = this.linkPath(token);
     if (!token) return this.linkError(reply, locale, 'token_missing', switchPath);
@@ -81,11 +82,9 @@ export class ResetPasswordPagesController {
   @UseGuards(SameSiteFormGuard)
   async submitLink(
     @Body() body: Form,
-    @Query() query: Form,
-    @Headers('accept-language') acceptLanguage: unknown,
+    @RequestLocale(PAGE_FORM_LOCALE) locale: Locale,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string> {
-    const locale = this.locale(query, body, acceptLanguage);
     const token = str(body?.token);
     const switchPath = this.linkPath(token);
     const invalid = this.checkPasswordFields(locale, body);
@@ -109,11 +108,9 @@ export class ResetPasswordPagesController {
 
   @Get('code')
   codePage(
-    @Query() query: Form,
-    @Headers('accept-language') acceptLanguage: unknown,
+    @RequestLocale(PAGE_QUERY_LOCALE) locale: Locale,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): string {
-    const locale = this.locale(query, {}, acceptLanguage);
     return this.page(reply, 'code-form', { locale, switchPath: '/reset-password/code' });
   }
 
@@ -122,11 +119,9 @@ export class ResetPasswordPagesController {
   @UseGuards(SameSiteFormGuard)
   async submitCode(
     @Body() body: Form,
-    @Query() query: Form,
-    @Headers('accept-language') acceptLanguage: unknown,
+    @RequestLocale(PAGE_FORM_LOCALE) locale: Locale,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string> {
-    const locale = this.locale(query, body, acceptLanguage);
     const identifier = str(body?.identifier).trim();
     const code = str(body?.code).trim();
     const base = { locale, switchPath: '/reset-password/code', identifier: { value: identifier } as Field, code: { value: code } as Field };
@@ -161,11 +156,9 @@ export class ResetPasswordPagesController {
   /** "Forgot your password?": where a person starts. */
   @Get('request')
   requestPage(
-    @Query() query: Form,
-    @Headers('accept-language') acceptLanguage: unknown,
+    @RequestLocale(PAGE_QUERY_LOCALE) locale: Locale,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): string {
-    const locale = this.locale(query, {}, acceptLanguage);
     return this.page(reply, 'request-form', { locale, switchPath: '/reset-password/request', identifier: {} });
   }
 
@@ -179,11 +172,9 @@ export class ResetPasswordPagesController {
   @UseGuards(SameSiteFormGuard)
   async submitRequest(
     @Body() body: Form,
-    @Query() query: Form,
-    @Headers('accept-language') acceptLanguage: unknown,
+    @RequestLocale(PAGE_FORM_LOCALE) locale: Locale,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string> {
-    const locale = this.locale(query, body, acceptLanguage);
     const identifier = (str(body?.identifier) || str(body?.email)).trim();
     const switchPath = '/reset-password/request';
     if (!identifier || identifier.length > 254) {
@@ -214,10 +205,6 @@ export class ResetPasswordPagesController {
 
   private text(locale: Locale, key: string, params?: Record<string, unknown>): string {
     return this.presentation.text(locale, key, params);
-  }
-
-  private locale(query: Form, body: Form, acceptLanguage: unknown): Locale {
-    return resolveLocale([body?.locale, query?.locale], acceptLanguage, this.config.mail.defaultLocale);
   }
 
   private linkPath(token: string): string {

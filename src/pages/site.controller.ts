@@ -1,23 +1,18 @@
-import { Controller, Get, Header, Headers, NotFoundException, Query, Redirect } from '@nestjs/common';
+import { Controller, Get, Header, NotFoundException, Redirect } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { AppConfig } from '../config/app-config.js';
-import { resolveLocale } from '../mail/locale.js';
+import { RequestLocale } from '../common/request-locale.decorator.js';
 import { Presentation } from '../presentation/presentation.js';
 
 /** The site's front door: `/` leads to "Forgot your password?", plus the favicon and the brand stylesheet. */
 @ApiExcludeController()
 @Controller()
 export class SiteController {
-  constructor(
-    private readonly presentation: Presentation,
-    private readonly config: AppConfig,
-  ) {}
+  constructor(private readonly presentation: Presentation) {}
 
   @Get()
   @Redirect('/reset-password/request', 302)
-  home(@Query('locale') locale: unknown, @Headers('accept-language') acceptLanguage: unknown) {
-    const chosen = resolveLocale([locale], acceptLanguage, this.config.mail.defaultLocale);
-    return { url: `/reset-password/request?locale=${chosen}` };
+  home(@RequestLocale({ query: 'locale', acceptLanguage: true }) locale: string) {
+    return { url: `/reset-password/request?locale=${locale}` };
   }
 
   @Get('favicon.ico')

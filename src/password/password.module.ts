@@ -1,9 +1,8 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { PasswordHasher } from './password-hasher.js';
 import { PasswordPolicy } from './password-policy.js';
 
-@Global()
 @Module({
   providers: [
     { provide: PasswordPolicy, inject: [AppConfig], useFactory: (config: AppConfig) => new PasswordPolicy(config.passwordPolicy) },

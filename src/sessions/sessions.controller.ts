@@ -4,11 +4,11 @@ import { AccessTokenGuard, CurrentUser } from '../auth/access-token.guard.js';
 import type { AuthenticatedUser } from '../auth/access-token.guard.js';
 import { TokenDto } from '../auth/dto/responses.dto.js';
 import { ApiErrors, BODY_ERRORS, DEFAULT_ERROR_SHAPE, fieldError, SERVICE_ERRORS } from '../common/swagger.js';
+import { UNAUTHORIZED } from '../common/error-catalogue.js';
 import { TOKENS_TAG } from '../tokens/tokens.tag.js';
 import { RefreshDto, SessionDto } from './dto/sessions.dto.js';
 import { SessionsService } from './sessions.service.js';
 
-const UNAUTHORIZED = { status: 401, code: 'unauthorized', message: 'A valid Bearer access token is required' };
 const ApiBearerErrors = (...more: typeof BODY_ERRORS) =>
   ApiErrors(DEFAULT_ERROR_SHAPE, [UNAUTHORIZED, ...more, ...SERVICE_ERRORS], {
     401: { 'WWW-Authenticate': { description: '`Bearer`', schema: { type: 'string' }, required: true } },
@@ -60,7 +60,7 @@ export class SessionsController {
   @ApiParam({ name: 'id', format: 'uuid', example: '7d4b0f9e-61c2-4a8e-b3f7-2c9d5e1a0b34' })
   @ApiNoContentResponse({ description: 'Revoked' })
   @ApiErrors(DEFAULT_ERROR_SHAPE, [
-    { status: 401, code: 'unauthorized', message: 'A valid Bearer access token is required' },
+    UNAUTHORIZED,
     { status: 404, code: 'session_not_found', message: 'No such active session' },
     // No body is read, but one that is sent is parsed (and refused when it is not JSON).
     ...BODY_ERRORS,

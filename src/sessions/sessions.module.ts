@@ -13,6 +13,6 @@ import { SessionsService } from './sessions.service.js';
   imports: [TypeOrmModule.forFeature([Session, RefreshToken]), TokensModule],
   controllers: [SessionsController],
   providers: [SessionsRepository, SessionsService, RefreshTokenSecrets],
-  exports: [SessionsService, TokensModule],
+  exports: [SessionsService],
 })
 export class SessionsModule {}

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { AppConfig, generateSigningJwk } from '../config/app-config.js';
 import { parseEnv } from '../config/env.js';
 import type { RedisConnection } from '../redis/redis.module.js';
-import { throttlerOptions } from './throttling.module.js';
+import { throttlerOptions } from './client-ip-throttling.js';
 
 const PRODUCTION = {
   NODE_ENV: 'production',

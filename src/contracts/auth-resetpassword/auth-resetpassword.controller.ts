@@ -1,15 +1,17 @@
-import { Body, Controller, Headers, HttpCode, Patch, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Patch, Post, Query, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { AuthenticatedUser } from '../../auth/access-token.guard.js';
 import { ApiError } from '../../common/api-error.js';
+import { PresentErrors } from '../../common/error-presenters.js';
+import { RequestLocale } from '../../common/request-locale.decorator.js';
 import { LOCALE_DESCRIPTION } from '../../common/fields.js';
 import { ApiErrors, BODY_ERRORS, fieldError, SERVICE_ERRORS } from '../../common/swagger.js';
-import { AppConfig } from '../../config/app-config.js';
-import { resolveLocale } from '../../mail/locale.js';
+import { TOO_MANY_ATTEMPTS, UNAUTHORIZED } from '../../common/error-catalogue.js';
 import { PasswordChangeService } from '../../reset/password-change.service.js';
 import { PasswordResetService } from '../../reset/password-reset.service.js';
 import { StrictRateLimit } from '../../throttling/strict-rate-limit.decorator.js';
+import { AuthResetPasswordErrorPresenter } from './auth-resetpassword.presenter.js';
 import { AUTH_RESETPASSWORD_TAG } from './auth-resetpassword.tag.js';
 import { ChangeFlowBearerGuard } from './change-flow-bearer.guard.js';
 import { AUTH_RESETPASSWORD_ERRORS, AuthForgotPasswordDto, AuthMessageDto, AuthResetPasswordDto, ResetPasswordResultDto } from './dto/auth-resetpassword.dto.js';
@@ -24,15 +26,16 @@ const RESET_DESCRIPTION = [
 
 /** The auth-resetpassword contract: `POST /auth/forgotpassword` and `PATCH /auth/resetpassword`. */
 @ApiTags(AUTH_RESETPASSWORD_TAG)
-@Controller('auth')
+@PresentErrors(AuthResetPasswordErrorPresenter)
+// No controller path: the contract owns these two routes, not the rest of /auth.
+@Controller()
 export class AuthResetPasswordController {
   constructor(
     private readonly reset: PasswordResetService,
     private readonly change: PasswordChangeService,
-    private readonly config: AppConfig,
   ) {}
 
-  @Post('forgotpassword')
+  @Post('auth/forgotpassword')
   @HttpCode(200)
   @StrictRateLimit()
   @ApiOperation({ operationId: 'authForgotPassword', summary: 'Email a verification code (and link) for a password reset', description: 'Flow 1 of PATCH /auth/resetpassword starts here: the email carries the 6-digit code to send as `?code=`.' })
@@ -48,15 +51,13 @@ export class AuthResetPasswordController {
   ])
   async forgotPassword(
     @Body() body: AuthForgotPasswordDto,
-    @Query('locale') queryLocale: unknown,
-    @Headers('accept-language') acceptLanguage: unknown,
+    @RequestLocale({ body: 'locale', query: 'locale', acceptLanguage: true }) locale: string,
   ) {
-    const locale = resolveLocale([body.locale, queryLocale], acceptLanguage, this.config.mail.defaultLocale);
     await this.reset.requestReset({ email: body.email }, locale);
     return { message: 'Verification code sent' };
   }
 
-  @Patch('resetpassword')
+  @Patch('auth/resetpassword')
   @HttpCode(200)
   @TokenResponse() // flow 2 answers a fresh access token
   @UseGuards(ChangeFlowBearerGuard)
@@ -94,11 +95,11 @@ export class AuthResetPasswordController {
     { status: 400, code: 'same_password', message: 'The new password must differ from the current one' },
     { status: 400, code: 'password_policy', message: 'The password does not meet the requirements', violations: ['uppercase', 'special'] },
     fieldError('email', 'email is required', 'isDefined'),
-    { status: 401, code: 'unauthorized', message: 'A valid Bearer access token is required' },
+    UNAUTHORIZED,
     { status: 403, code: 'email_mismatch', message: 'The email address does not belong to the authenticated account' },
     { status: 404, code: 'unknown_account', message: 'No account with this email address' },
     ...BODY_ERRORS,
-    { status: 429, code: 'too_many_attempts', message: 'Too many failed attempts, try again later' },
+    TOO_MANY_ATTEMPTS,
     ...SERVICE_ERRORS,
   ], {
     401: { 'WWW-Authenticate': { description: '`Bearer`', schema: { type: 'string' }, required: true } },
@@ -107,7 +108,7 @@ export class AuthResetPasswordController {
     @Query('code') code: unknown,
     @Body() body: AuthResetPasswordDto,
     @Req() request: FastifyRequest & { user?: AuthenticatedUser },
-    @Headers('accept-language') acceptLanguage: unknown,
+    @RequestLocale({ acceptLanguage: true }) locale: string,
   ) {
     if (code !== undefined && typeof code !== 'string') throw new ApiError(400, 'validation_failed', 'code must be a single value');
     const flow = requestedFlow(code, body.current_password);
@@ -124,7 +125,7 @@ export class AuthResetPasswordController {
       newPassword: body.new_password,
       confirmPassword: body.confirm_password,
       clientIp: request.ip,
-      locale: resolveLocale([], acceptLanguage, this.config.mail.defaultLocale),
+      locale,
     });
     return { message: 'Password reset successful', ...token };
   }

@@ -1,14 +1,13 @@
-import { Module, OnModuleInit } from '@nestjs/common';
-import { ErrorPresenters } from '../../common/error-presenters.js';
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../../auth/auth.module.js';
+import { ResetModule } from '../../reset/reset.module.js';
 import { AuthResetPasswordController } from './auth-resetpassword.controller.js';
-import { authResetPasswordPresenter } from './auth-resetpassword.errors.js';
+import { AuthResetPasswordErrorPresenter } from './auth-resetpassword.presenter.js';
 import { ChangeFlowBearerGuard } from './change-flow-bearer.guard.js';
 
-@Module({ controllers: [AuthResetPasswordController], providers: [ChangeFlowBearerGuard] })
-export class AuthResetPasswordModule implements OnModuleInit {
-  constructor(private readonly presenters: ErrorPresenters) {}
-
-  onModuleInit(): void {
-    this.presenters.register(['/auth/forgotpassword', '/auth/resetpassword'], authResetPasswordPresenter);
-  }
-}
+@Module({
+  imports: [ResetModule, AuthModule],
+  controllers: [AuthResetPasswordController],
+  providers: [ChangeFlowBearerGuard, AuthResetPasswordErrorPresenter],
+})
+export class AuthResetPasswordModule {}

@@ -1,8 +1,8 @@
-import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { PresentErrors } from '../../common/error-presenters.js';
+import { RequestLocale } from '../../common/request-locale.decorator.js';
 import { ApiErrors, BODY_ERRORS, fieldError, SERVICE_ERRORS } from '../../common/swagger.js';
-import { AppConfig } from '../../config/app-config.js';
-import { resolveLocale } from '../../mail/locale.js';
 import { PasswordResetService } from '../../reset/password-reset.service.js';
 import { StrictRateLimit } from '../../throttling/strict-rate-limit.decorator.js';
 import {
@@ -11,15 +11,16 @@ import {
   ForgotPasswordMessageDto,
   ForgotPasswordRequestDto,
 } from './dto/forgot-password.dto.js';
+import { FastApiErrorPresenter } from './forgot-password.presenter.js';
 import { FORGOT_PASSWORD_TAG } from './forgot-password.tag.js';
 
 /** The forgot-password contract: `POST /forgot-password/code` and `POST /forgot-password/confirm`. */
 @ApiTags(FORGOT_PASSWORD_TAG)
+@PresentErrors(FastApiErrorPresenter)
 @Controller('forgot-password')
 export class ForgotPasswordController {
   constructor(
     private readonly reset: PasswordResetService,
-    private readonly config: AppConfig,
   ) {}
 
   @Post('code')
@@ -34,8 +35,7 @@ export class ForgotPasswordController {
     { status: 429, code: 'too_many_requests', message: 'Too many password reset requests; try again later' },
     ...SERVICE_ERRORS,
   ])
-  async sendCode(@Body() body: ForgotPasswordRequestDto, @Headers('accept-language') acceptLanguage: unknown) {
-    const locale = resolveLocale([], acceptLanguage, this.config.mail.defaultLocale);
+  async sendCode(@Body() body: ForgotPasswordRequestDto, @RequestLocale({ acceptLanguage: true }) locale: string) {
     await this.reset.requestReset({ email: body.email }, locale);
     return { message: 'Password reset code sent' };
   }

@@ -1,18 +1,14 @@
-import { Module, OnModuleInit } from '@nestjs/common';
-import { ErrorPresenters } from '../../common/error-presenters.js';
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../../auth/auth.module.js';
+import { PasswordModule } from '../../password/password.module.js';
+import { ResetModule } from '../../reset/reset.module.js';
 import { ForgotPasswordController } from './forgot-password.controller.js';
-import { PasswordPolicy } from '../../password/password-policy.js';
-import { fastApiPresenterWith } from './forgot-password.errors.js';
+import { FastApiErrorPresenter } from './forgot-password.presenter.js';
 import { LoginController } from './login.controller.js';
 
-@Module({ controllers: [ForgotPasswordController, LoginController] })
-export class ForgotPasswordModule implements OnModuleInit {
-  constructor(
-    private readonly presenters: ErrorPresenters,
-    private readonly policy: PasswordPolicy,
-  ) {}
-
-  onModuleInit(): void {
-    this.presenters.register(['/forgot-password', '/login'], fastApiPresenterWith(this.policy.ruleText));
-  }
-}
+@Module({
+  imports: [ResetModule, AuthModule, PasswordModule],
+  controllers: [ForgotPasswordController, LoginController],
+  providers: [FastApiErrorPresenter],
+})
+export class ForgotPasswordModule {}

@@ -6,13 +6,17 @@ import { AcceptsForms } from '../../common/content-type.hook.js';
 import { TokenResponse } from '../../auth/token-response.js';
 import { LoginDto, OAuth2PasswordFormDto } from '../../auth/dto/login.dto.js';
 import { TokenDto } from '../../auth/dto/responses.dto.js';
+import { PresentErrors } from '../../common/error-presenters.js';
 import { ApiErrors, BODY_ERRORS, fieldError, SERVICE_ERRORS } from '../../common/swagger.js';
+import { TOO_MANY_ATTEMPTS } from '../../common/error-catalogue.js';
 import { StrictRateLimit } from '../../throttling/strict-rate-limit.decorator.js';
 import { FASTAPI_ERRORS } from './dto/forgot-password.dto.js';
+import { FastApiErrorPresenter } from './forgot-password.presenter.js';
 import { FORGOT_PASSWORD_TAG } from './forgot-password.tag.js';
 
 /** `POST /login`, the route forgot-password clients log in through after a reset. Errors in FastAPI's shape. */
 @ApiTags(FORGOT_PASSWORD_TAG)
+@PresentErrors(FastApiErrorPresenter)
 @Controller()
 export class LoginController {
   constructor(private readonly auth: AuthService) {}
@@ -31,7 +35,7 @@ export class LoginController {
     { status: 401, code: 'invalid_credentials', message: 'Incorrect email or password' },
     fieldError('password', 'password is required', 'isDefined'),
     ...BODY_ERRORS,
-    { status: 429, code: 'too_many_attempts', message: 'Too many failed attempts, try again later' },
+    TOO_MANY_ATTEMPTS,
     ...SERVICE_ERRORS,
   ], {
     401: { 'WWW-Authenticate': { description: 'Always `Bearer`, as OAuth2PasswordBearer sends it', schema: { type: 'string', enum: ['Bearer'] }, required: true } },

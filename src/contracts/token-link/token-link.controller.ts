@@ -1,21 +1,22 @@
 import { Body, Controller, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { LOCALE_DESCRIPTION } from '../../common/fields.js';
+import { LOCALE_DESCRIPTION, TOKEN_MAX_LENGTH } from '../../common/fields.js';
+import { PresentErrors } from '../../common/error-presenters.js';
+import { RequestLocale } from '../../common/request-locale.decorator.js';
 import { ApiErrors, BODY_ERRORS, fieldError, SERVICE_ERRORS } from '../../common/swagger.js';
-import { AppConfig } from '../../config/app-config.js';
-import { resolveLocale } from '../../mail/locale.js';
 import { PasswordResetService } from '../../reset/password-reset.service.js';
 import { StrictRateLimit } from '../../throttling/strict-rate-limit.decorator.js';
 import { ResetRequestDto, TOKEN_LINK_ERRORS, TokenLinkMessageDto, TokenResetDto } from './dto/token-link.dto.js';
+import { TokenLinkErrorPresenter } from './token-link.presenter.js';
 import { TOKEN_LINK_TAG } from './token-link.tag.js';
 
 /** The token-link contract: `POST /api/auth/password/reset-request` and `POST /api/auth/password/reset`. */
 @ApiTags(TOKEN_LINK_TAG)
+@PresentErrors(TokenLinkErrorPresenter)
 @Controller('api/auth/password')
 export class TokenLinkController {
   constructor(
     private readonly reset: PasswordResetService,
-    private readonly config: AppConfig,
   ) {}
 
   @Post('reset-request')
@@ -32,8 +33,7 @@ export class TokenLinkController {
     { status: 429, code: 'too_many_requests', message: 'Too many password reset requests; try again later' },
     ...SERVICE_ERRORS,
   ])
-  async resetRequest(@Body() body: ResetRequestDto, @Query('locale') queryLocale: unknown) {
-    const locale = resolveLocale([body.locale, queryLocale], undefined, this.config.mail.defaultLocale);
+  async resetRequest(@Body() body: ResetRequestDto, @RequestLocale({ body: 'locale', query: 'locale' }) locale: string) {
     const ref = body.email !== undefined ? { email: body.email } : { username: body.username! };
     await this.reset.requestReset(ref, locale);
     return { message: 'Password reset email sent' };
@@ -42,7 +42,7 @@ export class TokenLinkController {
   @Post('reset')
   @HttpCode(200)
   @ApiOperation({ operationId: 'tokenLinkReset', summary: 'Set a new password with the token from the email link; the token is used up', description: 'The token comes from the email link, as `?token=` or in the body. The password must meet the password policy; the token works once.' })
-  @ApiQuery({ name: 'token', required: false, schema: { type: 'string', maxLength: 256 }, description: 'The token from the email link (or `token` in the body)' })
+  @ApiQuery({ name: 'token', required: false, schema: { type: 'string', maxLength: TOKEN_MAX_LENGTH }, description: 'The token from the email link (or `token` in the body)' })
   @ApiOkResponse({ type: TokenLinkMessageDto, example: { message: 'Password reset successful' } })
   @ApiErrors(TOKEN_LINK_ERRORS, [
     { status: 400, code: 'password_policy', message: 'The password does not meet the requirements', violations: ['special'] },

@@ -1,13 +1,7 @@
-import { Module, OnModuleInit } from '@nestjs/common';
-import { ErrorPresenters } from '../../common/error-presenters.js';
+import { Module } from '@nestjs/common';
+import { ResetModule } from '../../reset/reset.module.js';
 import { TokenLinkController } from './token-link.controller.js';
-import { tokenLinkPresenter } from './token-link.errors.js';
+import { TokenLinkErrorPresenter } from './token-link.presenter.js';
 
-@Module({ controllers: [TokenLinkController] })
-export class TokenLinkModule implements OnModuleInit {
-  constructor(private readonly presenters: ErrorPresenters) {}
-
-  onModuleInit(): void {
-    this.presenters.register(['/api/auth/password'], tokenLinkPresenter);
-  }
-}
+@Module({ imports: [ResetModule], controllers: [TokenLinkController], providers: [TokenLinkErrorPresenter] })
+export class TokenLinkModule {}

@@ -1,9 +1,9 @@
-import { Body, Controller, Headers, HttpCode, Post, Query } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { LOCALE_DESCRIPTION } from '../../common/fields.js';
+import { PresentErrors } from '../../common/error-presenters.js';
+import { RequestLocale } from '../../common/request-locale.decorator.js';
 import { ApiErrors, BODY_ERRORS, fieldError, SERVICE_ERRORS } from '../../common/swagger.js';
-import { AppConfig } from '../../config/app-config.js';
-import { resolveLocale } from '../../mail/locale.js';
 import { PasswordResetService } from '../../reset/password-reset.service.js';
 import { StrictRateLimit } from '../../throttling/strict-rate-limit.decorator.js';
 import {
@@ -14,6 +14,7 @@ import {
   USERNAME_CODE_ERRORS,
   UsernameCodeMessageDto,
 } from './dto/username-code.dto.js';
+import { UsernameCodeErrorPresenter } from './username-code.presenter.js';
 import { USERNAME_CODE_TAG } from './username-code.tag.js';
 
 const UNKNOWN = { status: 404, code: 'unknown_account', message: 'Unknown username' };
@@ -30,11 +31,11 @@ const CODE_ERRORS = [
 
 /** The username-code contract: `/api/auth/forgotPassword/{sendEmail,checkCode,resetPassword}`. */
 @ApiTags(USERNAME_CODE_TAG)
+@PresentErrors(UsernameCodeErrorPresenter)
 @Controller('api/auth/forgotPassword')
 export class UsernameCodeController {
   constructor(
     private readonly reset: PasswordResetService,
-    private readonly config: AppConfig,
   ) {}
 
   @Post('sendEmail')
@@ -53,10 +54,8 @@ export class UsernameCodeController {
   ])
   async sendEmail(
     @Body() body: SendEmailDto,
-    @Query('locale') queryLocale: unknown,
-    @Headers('accept-language') acceptLanguage: unknown,
+    @RequestLocale({ body: 'locale', query: 'locale', acceptLanguage: true }) locale: string,
   ) {
-    const locale = resolveLocale([body.locale, queryLocale], acceptLanguage, this.config.mail.defaultLocale);
     await this.reset.requestReset({ username: body.username }, locale);
     return { msg: 'Sent' };
   }

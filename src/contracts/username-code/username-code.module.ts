@@ -1,13 +1,7 @@
-import { Module, OnModuleInit } from '@nestjs/common';
-import { ErrorPresenters } from '../../common/error-presenters.js';
+import { Module } from '@nestjs/common';
+import { ResetModule } from '../../reset/reset.module.js';
 import { UsernameCodeController } from './username-code.controller.js';
-import { usernameCodePresenter } from './username-code.errors.js';
+import { UsernameCodeErrorPresenter } from './username-code.presenter.js';
 
-@Module({ controllers: [UsernameCodeController] })
-export class UsernameCodeModule implements OnModuleInit {
-  constructor(private readonly presenters: ErrorPresenters) {}
-
-  onModuleInit(): void {
-    this.presenters.register(['/api/auth/forgotPassword'], usernameCodePresenter);
-  }
-}
+@Module({ imports: [ResetModule], controllers: [UsernameCodeController], providers: [UsernameCodeErrorPresenter] })
+export class UsernameCodeModule {}

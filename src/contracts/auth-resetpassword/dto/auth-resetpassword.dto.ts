@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { EmailField, LocaleField, NewPasswordField, PasswordField } from '../../../common/fields.js';
 import { ErrorDto, ErrorShape } from '../../../common/swagger.js';
-import { authResetPasswordPresenter } from '../auth-resetpassword.errors.js';
+import { authResetPasswordPresenter } from '../auth-resetpassword.presenter.js';
 
 export class AuthForgotPasswordDto {
   @EmailField({ example: 'user@example.com', description: 'The email address of the user' })

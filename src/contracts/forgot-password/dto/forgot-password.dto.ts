@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { EmailField, LinkTokenField, NewPasswordField, PasswordField } from '../../../common/fields.js';
 import type { ErrorShape } from '../../../common/swagger.js';
-import { fastApiPresenter } from '../forgot-password.errors.js';
+import { fastApiPresenter } from '../forgot-password.presenter.js';
 
 export class ForgotPasswordRequestDto {
   @EmailField()

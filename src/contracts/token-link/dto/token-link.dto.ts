@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { EmailField, LinkTokenField, LocaleField, NewPasswordField, UsernameField } from '../../../common/fields.js';
 import { presentedCodes } from '../../../common/error-codes.js';
 import { ApiSchemaExtras, EMAIL_OR_USERNAME, ErrorShape } from '../../../common/swagger.js';
-import { tokenLinkPresenter } from '../token-link.errors.js';
+import { tokenLinkPresenter } from '../token-link.presenter.js';
 
 @ApiSchemaExtras(EMAIL_OR_USERNAME)
 export class ResetRequestDto {

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { presentedCodes } from '../../../common/error-codes.js';
 import { LocaleField, NewPasswordField, SixDigitCode, UsernameField } from '../../../common/fields.js';
 import type { ErrorShape } from '../../../common/swagger.js';
-import { usernameCodePresenter } from '../username-code.errors.js';
+import { usernameCodePresenter } from '../username-code.presenter.js';
 
 export class SendEmailDto {
   @UsernameField()

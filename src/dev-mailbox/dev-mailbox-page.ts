@@ -1,7 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import type { DevMessage } from '../mail/dev-mailbox.js';
 import type { Presentation } from '../presentation/presentation.js';
-import { MAILBOX_CSP, setPageHeaders } from './page-headers.js';
+import { MAILBOX_CSP, setPageHeaders } from '../pages/page-headers.js';
 
 /**
  * The dev mailbox as a page (views/mailbox.hbs): the kept messages newest first, and one of them

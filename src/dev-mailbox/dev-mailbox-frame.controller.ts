@@ -1,11 +1,11 @@
 import { Controller, Get, NotFoundException, Param, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { DevMailboxAccessGuard } from '../mail/dev-mailbox-access.js';
+import { DevMailboxAccessGuard } from './dev-mailbox-access.js';
 import { DevMailbox } from '../mail/dev-mailbox.js';
 import { mailFrameHtml } from './dev-mailbox-page.js';
 import { AppConfig } from '../config/app-config.js';
-import { mailFrameCsp, setPageHeaders } from './page-headers.js';
+import { mailFrameCsp, setPageHeaders } from '../pages/page-headers.js';
 
 /** Development only (see DevMailboxModule; clients on this machine only): one kept message's HTML, for the mailbox page's frame. */
 @ApiExcludeController()

@@ -1,4 +1,5 @@
-import type { ErrorPresenter } from '../../common/error-presenters.js';
+import { Injectable } from '@nestjs/common';
+import type { ContractErrorPresenter, ErrorPresenter } from '../../common/error-presenters.js';
 
 /** The token-link contract: `{code, message}` with its upper-case codes, by the core's error code. */
 const CODES: Record<string, { code: string; status?: number; message?: string }> = {
@@ -27,3 +28,8 @@ export const tokenLinkPresenter: ErrorPresenter = (e) => {
   if (e.fieldErrors) body.errors = e.fieldErrors.map((f) => ({ field: f.loc.slice(1).join('.'), message: f.msg }));
   return { status: known?.status ?? e.status, body };
 };
+
+@Injectable()
+export class TokenLinkErrorPresenter implements ContractErrorPresenter {
+  readonly present = tokenLinkPresenter;
+}

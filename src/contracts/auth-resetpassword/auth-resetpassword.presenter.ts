@@ -1,4 +1,5 @@
-import { defaultPresenter, ErrorPresenter } from '../../common/error-presenters.js';
+import { Injectable } from '@nestjs/common';
+import { ContractErrorPresenter, defaultPresenter, ErrorPresenter } from '../../common/error-presenters.js';
 
 /** The auth-resetpassword contract's wording on the service default body `{statusCode, error_code, message}`. */
 const MESSAGES: Record<string, string> = {
@@ -9,3 +10,8 @@ const MESSAGES: Record<string, string> = {
 
 export const authResetPasswordPresenter: ErrorPresenter = (e) =>
   defaultPresenter({ ...e, message: MESSAGES[e.code] ?? e.message });
+
+@Injectable()
+export class AuthResetPasswordErrorPresenter implements ContractErrorPresenter {
+  readonly present = authResetPasswordPresenter;
+}

@@ -1,5 +1,6 @@
-import type { ErrorPresenter } from '../../common/error-presenters.js';
-import { PASSWORD_RULE_TEXT, PasswordRule } from '../../password/password-policy.js';
+import { Injectable } from '@nestjs/common';
+import type { ContractErrorPresenter, ErrorPresenter } from '../../common/error-presenters.js';
+import { PASSWORD_RULE_TEXT, PasswordPolicy, PasswordRule } from '../../password/password-policy.js';
 
 /** The forgot-password contract's wording, by the core's error code. */
 const DETAILS: Record<string, { detail: string; status?: number }> = {
@@ -42,3 +43,13 @@ export const fastApiPresenterWith = (ruleText: Record<PasswordRule, string>): Er
 
 /** The presenter under the default (composition) password rules. */
 export const fastApiPresenter = fastApiPresenterWith(PASSWORD_RULE_TEXT);
+
+/** The presenter under the configured password rules (PASSWORD_POLICY), named in `detail`. */
+@Injectable()
+export class FastApiErrorPresenter implements ContractErrorPresenter {
+  readonly present: ErrorPresenter;
+
+  constructor(policy: PasswordPolicy) {
+    this.present = fastApiPresenterWith(policy.ruleText);
+  }
+}

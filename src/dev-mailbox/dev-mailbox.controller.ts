@@ -2,11 +2,11 @@ import { Controller, Get, Headers, Query, Res, UseGuards } from '@nestjs/common'
 import { ApiForbiddenResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ErrorDto } from '../common/swagger.js';
 import type { FastifyReply } from 'fastify';
-import { renderMailboxPage } from '../pages/dev-mailbox-page.js';
+import { renderMailboxPage } from './dev-mailbox-page.js';
 import { prefersHtml } from '../pages/page-headers.js';
 import { DevMailboxAccessGuard } from './dev-mailbox-access.js';
 import { Presentation } from '../presentation/presentation.js';
-import { DevMailbox } from './dev-mailbox.js';
+import { DevMailbox } from '../mail/dev-mailbox.js';
 
 /**
  * Development only (mounted by DevMailboxModule, never in production or with SMTP_URL; clients on

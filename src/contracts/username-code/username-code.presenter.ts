@@ -1,4 +1,5 @@
-import type { ErrorPresenter } from '../../common/error-presenters.js';
+import { Injectable } from '@nestjs/common';
+import type { ContractErrorPresenter, ErrorPresenter } from '../../common/error-presenters.js';
 
 /** The username-code contract's wording: `{msg, error_code}` with its documented messages. */
 const MESSAGES: Record<string, { msg: string; error_code?: string; status?: number }> = {
@@ -23,3 +24,8 @@ export const usernameCodePresenter: ErrorPresenter = (e) => {
   if (e.fieldErrors) body.errors = e.fieldErrors.map((f) => ({ field: f.loc.slice(1).join('.'), msg: f.msg }));
   return { status: known?.status ?? e.status, body };
 };
+
+@Injectable()
+export class UsernameCodeErrorPresenter implements ContractErrorPresenter {
+  readonly present = usernameCodePresenter;
+}
