@@ -1,13 +1,15 @@
 import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AccessTokenGuard } from './access-token.guard.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
+import { LoginFailure } from './login-failure.entity.js';
 import { LoginThrottle } from './login-throttle.js';
 
 @Module({
-  imports: [UsersModule, SessionsModule],
+  imports: [TypeOrmModule.forFeature([LoginFailure]), UsersModule, SessionsModule],
   controllers: [AuthController],
   providers: [AuthService, AccessTokenGuard, LoginThrottle],
   exports: [AuthService, AccessTokenGuard, LoginThrottle, UsersModule, SessionsModule],

@@ -1,7 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { MailerModule, MailerOptions } from '@nestjs-modules/mailer';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { DevMailbox } from './dev-mailbox.js';
+import { DevMailboxMessage } from './dev-mailbox-message.entity.js';
+import { MailOutboxMessage } from './mail-outbox-message.entity.js';
 import { MailDeliveryWorker } from './mail-delivery.worker.js';
 import { MailOutbox } from './mail-outbox.js';
 import { SMTP_TIMEOUTS } from './mail-delivery.worker.js';
@@ -14,6 +17,7 @@ export class MailModule {
     return {
       module: MailModule,
       imports: [
+        TypeOrmModule.forFeature([MailOutboxMessage, DevMailboxMessage]),
         MailerModule.forRootAsync({
           imports: [],
           inject: [AppConfig],

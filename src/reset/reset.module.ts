@@ -1,4 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CodeFailure, CodeFailureAlert } from './code-failure.entity.js';
+import { HiddenResetRequest } from './hidden-reset-request.entity.js';
+import { ResetCode } from './reset-code.entity.js';
+import { SendThrottleHit } from './send-throttle-hit.entity.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { MailModule } from '../mail/mail.module.js';
 import { EventsModule } from '../events/events.module.js';
@@ -19,7 +24,9 @@ export class ResetModule {
     return {
       module: ResetModule,
       global: true,
-      imports: [AuthModule, MailModule.register(options), EventsModule],
+      imports: [
+        TypeOrmModule.forFeature([ResetCode, HiddenResetRequest, SendThrottleHit, CodeFailure, CodeFailureAlert]),
+        AuthModule, MailModule.register(options), EventsModule],
       providers: [
         PasswordResetService,
         PasswordChangeService,

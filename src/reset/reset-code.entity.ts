@@ -1,0 +1,47 @@
+import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import { User } from '../users/user.entity.js';
+
+/**
+ * One issued reset: a 6-digit code and a link token for one account, stored only as their keyed
+ * hashes. Usable while not used, not superseded by a newer one, not expired and under
+ * RESET_MAX_ATTEMPTS tries (see ResetCodeRepository.USABLE).
+ */
+@Entity('reset_requests')
+@Index('reset_requests_user_idx', ['userId', 'createdAt'])
+export class ResetCode {
+  /** Chosen by the issuer (the link token carries it), else generated. */
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  /** NULL once the account is deleted, so a later confirmation can say "user not found". */
+  @Column({ name: 'user_id', type: 'uuid', nullable: true })
+  userId!: string | null;
+
+  @ManyToOne(() => User, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'reset_requests_user_id_fkey' })
+  user?: Relation<User>;
+
+  @Column({ name: 'code_hash', type: 'bytea' })
+  codeHash!: Buffer;
+
+  @Column({ name: 'token_hash', type: 'bytea' })
+  tokenHash!: Buffer;
+
+  @Column({ type: 'integer', default: 0 })
+  attempts!: number;
+
+  @Column({ type: 'varchar', length: 10 })
+  locale!: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @Column({ name: 'expires_at', type: 'timestamptz' })
+  expiresAt!: Date;
+
+  @Column({ name: 'used_at', type: 'timestamptz', nullable: true })
+  usedAt!: Date | null;
+
+  @Column({ name: 'superseded_at', type: 'timestamptz', nullable: true })
+  supersededAt!: Date | null;
+}
