@@ -18,3 +18,13 @@ export class HiddenResetRequest {
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 }
+
+/** A stand-in request as read: its tries, and whether it is still `live` or `expired`. */
+export interface HiddenRequestState {
+  attempts: number;
+  status: 'live' | 'expired';
+}
+
+/** The stand-in's rule (as resetCodeStatus for a real code; it is never used or superseded). */
+export const hiddenRequestStatus = (alias: string): string =>
+  `CASE WHEN ${alias}.expires_at <= now() THEN 'expired' ELSE 'live' END`;

@@ -17,10 +17,12 @@ import { UsersService } from '../users/users.service.js';
 import { CodeGuard } from './code-guard.js';
 import { DurationSampler } from './duration-sampler.js';
 import { ResetError } from './reset-errors.js';
-import { HiddenRequest, HiddenRequests } from './hidden-requests.js';
+import type { HiddenRequestState } from './hidden-reset-request.entity.js';
+import { HiddenResetRequestRepository } from './hidden-reset-request.repository.js';
 import { IdentifierKeys } from './identifiers.js';
 import { hashing, TranslatesResetFailures } from './reset-failures.js';
-import { ResetRequest, ResetRequests } from './reset-requests.js';
+import type { ResetCodeState } from './reset-code.entity.js';
+import { ResetCodeRepository } from './reset-code.repository.js';
 import { ResetSecrets } from './reset-secrets.js';
 import { SendThrottle, tooManyRequests } from './send-throttle.js';
 
@@ -41,8 +43,8 @@ export interface RequestResetOptions {
 /** Whom a code try is about: a real request of an account, or a hidden name's stand-in. */
 type CodeTarget =
   /** `standIn`: hiding accounts, the key of the name the request was made under (see codeTarget). */
-  | { kind: 'account'; user: User; request: ResetRequest | null; standIn?: string }
-  | { kind: 'hidden'; subject: string; request: HiddenRequest | null };
+  | { kind: 'account'; user: User; request: ResetCodeState | null; standIn?: string }
+  | { kind: 'hidden'; subject: string; request: HiddenRequestState | null };
 
 /** Thrown inside a try's transaction to roll it back when the try could not be counted. */
 const NOT_COUNTED = Symbol('not counted');
@@ -65,7 +67,7 @@ export class PasswordResetService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly users: UsersService,
-    private readonly requests: ResetRequests,
+    private readonly requests: ResetCodeRepository,
     private readonly secrets: ResetSecrets,
     private readonly throttle: SendThrottle,
     private readonly outbox: MailOutbox,
@@ -75,7 +77,7 @@ export class PasswordResetService {
     private readonly config: AppConfig,
     private readonly metrics: Metrics,
     private readonly codeGuard: CodeGuard,
-    private readonly hidden: HiddenRequests,
+    private readonly hidden: HiddenResetRequestRepository,
     private readonly loginThrottle: LoginThrottle,
     private readonly events: AccountEvents,
     private readonly sessions: SessionsService,
@@ -198,7 +200,7 @@ export class PasswordResetService {
     });
     if (!consumed) {
       const now = await this.requests.byId(request.id);
-      throw this.failed(new ResetError(now && !now.usedAt && !now.supersededAt && now.expired ? 'token_expired' : 'token_invalid'));
+      throw this.failed(new ResetError(now?.status === 'expired' ? 'token_expired' : 'token_invalid'));
     }
     this.metrics.passwordResets.inc({ method: 'token' });
     this.mailQueued();
@@ -208,12 +210,12 @@ export class PasswordResetService {
    * The live request a token names, without using it. Throws token_invalid for anything
    * unparseable, unknown, superseded or used, token_expired, or account_deleted.
    */
-  async requestForToken(token: string): Promise<ResetRequest> {
+  async requestForToken(token: string): Promise<ResetCodeState> {
     const id = this.secrets.parseToken(token);
     const request = id ? await this.requests.byId(id) : null;
     if (!request || !this.secrets.tokenMatches(token, request.tokenHash)) throw this.failed(new ResetError('token_invalid'));
-    if (request.usedAt || request.supersededAt) throw this.failed(new ResetError('token_invalid'));
-    if (request.expired) throw this.failed(new ResetError('token_expired'));
+    if (request.status === 'retired') throw this.failed(new ResetError('token_invalid'));
+    if (request.status === 'expired') throw this.failed(new ResetError('token_expired'));
     if (!request.userId) throw new ResetError('account_deleted');
     return request;
   }
@@ -312,7 +314,7 @@ export class PasswordResetService {
       const slot = await this.codeGuard.reserve(tx, ceilingSubject);
       if (slot === null) return { refused: 'ceiling' as const };
       const tries = target.kind === 'account'
-        ? await this.requests.countTry(tx, (request as ResetRequest).id, maxAttempts)
+        ? await this.requests.countTry(tx, (request as ResetCodeState).id, maxAttempts)
         : await this.hidden.countTry(tx, target.subject, maxAttempts);
       if (tries !== null && target.kind === 'account' && target.standIn) await this.hidden.countTry(tx, target.standIn, maxAttempts);
       // Not counted: the transaction rolls back, the slot with it.
@@ -324,7 +326,7 @@ export class PasswordResetService {
           target.user.emails.map((e) => ({
             to: e.email,
             template: 'code-guessing-alert' as const,
-            locale: (request as ResetRequest).locale as Locale,
+            locale: (request as ResetCodeState).locale as Locale,
             params: { username: target.user.username, attemptedAt: utc(new Date()) },
           })),
         );
@@ -338,13 +340,13 @@ export class PasswordResetService {
     if ('refused' in counted) {
       // The cap was reached by a concurrent try, or the request stopped being usable meanwhile.
       const now = counted.refused === 'cap'
-        ? this.codeStateError(target.kind === 'account' ? await this.requests.byId((request as ResetRequest).id) : await this.hidden.find(target.subject))
+        ? this.codeStateError(target.kind === 'account' ? await this.requests.byId((request as ResetCodeState).id) : await this.hidden.find(target.subject))
         : null;
       throw this.failed(now ?? new ResetError('rate_limit_exceeded'));
     }
     if (counted.alerted && !this.config.reset.hideUnknownAccounts) this.worker.wake();
     const matches = target.kind === 'account'
-      ? this.secrets.codeMatches((request as ResetRequest).id, code, (request as ResetRequest).codeHash)
+      ? this.secrets.codeMatches((request as ResetCodeState).id, code, (request as ResetCodeState).codeHash)
       : this.secrets.codeMatches(randomUUID(), code, this.neverMatches);
     if (matches) return this.codeGuard.release(counted.slot.id);
     throw this.failed(new ResetError('code_incorrect'));
@@ -356,10 +358,10 @@ export class PasswordResetService {
   }
 
   /** Why a code request cannot be used (null when it can). */
-  private codeStateError(request: ResetRequest | HiddenRequest | null): ResetError | null {
-    if (!request || ('usedAt' in request && (request.usedAt || request.supersededAt))) return new ResetError('no_reset_requested');
+  private codeStateError(request: ResetCodeState | HiddenRequestState | null): ResetError | null {
+    if (!request || request.status === 'retired') return new ResetError('no_reset_requested');
     if (request.attempts >= this.config.reset.maxAttempts) return new ResetError('rate_limit_exceeded');
-    if (request.expired) return new ResetError('code_expired');
+    if (request.status === 'expired') return new ResetError('code_expired');
     return null;
   }
 

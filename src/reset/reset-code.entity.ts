@@ -45,3 +45,19 @@ export class ResetCode {
   @Column({ name: 'superseded_at', type: 'timestamptz', nullable: true })
   supersededAt!: Date | null;
 }
+
+/** Where an issued code stands: `retired` (used, or superseded by a newer one), `expired`, or `live`. */
+export type ResetCodeStatus = 'live' | 'retired' | 'expired';
+
+/**
+ * The one rule of whether an issued code can still be used, as SQL over the row `alias` names:
+ * reads select it, and the conditional updates that count a try or use the code require
+ * `live`, so both judge by one rule and by the database's clock. (The cap on tries is the
+ * code routes' own rule: a link token has none.)
+ */
+export const resetCodeStatus = (alias: string): string =>
+  `CASE WHEN ${alias}.used_at IS NOT NULL OR ${alias}.superseded_at IS NOT NULL THEN 'retired'
+        WHEN ${alias}.expires_at <= now() THEN 'expired' ELSE 'live' END`;
+
+/** An issued code as read, with its status. */
+export type ResetCodeState = ResetCode & { status: ResetCodeStatus };

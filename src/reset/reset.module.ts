@@ -10,13 +10,15 @@ import { EventsModule } from '../events/events.module.js';
 import { PasswordChangeService } from './password-change.service.js';
 import { PasswordResetService } from './password-reset.service.js';
 import { CodeGuard } from './code-guard.js';
-import { HiddenRequests } from './hidden-requests.js';
-import { ResetRequests } from './reset-requests.js';
+import { CodeFailureRepository } from './code-failure.repository.js';
+import { HiddenResetRequestRepository } from './hidden-reset-request.repository.js';
+import { ResetCodeRepository } from './reset-code.repository.js';
+import { SendThrottleHitRepository } from './send-throttle-hit.repository.js';
 import { ResetSecrets } from './reset-secrets.js';
 import { PostgresSendThrottle, SendThrottle } from './send-throttle.js';
 import { AppConfig } from '../config/app-config.js';
 import { RedisConnection } from '../redis/redis.module.js';
-import { sendThrottleFor } from '../redis/redis-send-throttle.js';
+import { sendThrottleFor } from './redis-send-throttle.js';
 
 @Module({})
 export class ResetModule {
@@ -30,9 +32,11 @@ export class ResetModule {
       providers: [
         PasswordResetService,
         PasswordChangeService,
-        ResetRequests,
+        ResetCodeRepository,
+        HiddenResetRequestRepository,
+        CodeFailureRepository,
+        SendThrottleHitRepository,
         CodeGuard,
-        HiddenRequests,
         ResetSecrets,
         PostgresSendThrottle,
         // In Redis when REDIS_URL is set (shared by replicas), else in PostgreSQL.
