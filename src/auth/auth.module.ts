@@ -6,12 +6,13 @@ import { AccessTokenGuard } from './access-token.guard.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { LoginFailure } from './login-failure.entity.js';
+import { LoginFailureRepository } from './login-failure.repository.js';
 import { LoginThrottle } from './login-throttle.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([LoginFailure]), UsersModule, SessionsModule],
   controllers: [AuthController],
-  providers: [AuthService, AccessTokenGuard, LoginThrottle],
+  providers: [AuthService, AccessTokenGuard, LoginThrottle, LoginFailureRepository],
   exports: [AuthService, AccessTokenGuard, LoginThrottle, UsersModule, SessionsModule],
 })
 export class AuthModule {}

@@ -7,6 +7,7 @@ import { DevMailboxMessage } from './dev-mailbox-message.entity.js';
 import { MailOutboxMessage } from './mail-outbox-message.entity.js';
 import { MailDeliveryWorker } from './mail-delivery.worker.js';
 import { MailOutbox } from './mail-outbox.js';
+import { MailOutboxMessageRepository } from './mail-outbox-message.repository.js';
 import { SMTP_TIMEOUTS } from './mail-delivery.worker.js';
 import { Presentation } from '../presentation/presentation.js';
 
@@ -34,7 +35,7 @@ export class MailModule {
           }),
         }),
       ],
-      providers: [MailOutbox, MailDeliveryWorker, DevMailbox, Presentation],
+      providers: [MailOutbox, MailOutboxMessageRepository, MailDeliveryWorker, DevMailbox, Presentation],
       exports: [MailOutbox, MailDeliveryWorker, DevMailbox, Presentation],
     };
   }

@@ -72,8 +72,7 @@ export class PasswordChangeService {
 
     const version = await this.db.transaction(async (tx) => {
       // The token must still be current when the change commits (a concurrent change revokes it).
-      const [row] = await tx.query(`SELECT token_version FROM users WHERE id = $1 FOR UPDATE`, [user.id]);
-      if (!row || row.token_version !== change.tokenVersion) return null;
+      if ((await this.users.lockTokenVersion(tx, user.id)) !== change.tokenVersion) return null;
       const changed = await this.reset.completeReset(tx, user, hash, change.locale);
       await this.events.record(tx, { type: 'password.changed', accountId: user.id, data: { method: 'current_password' } });
       return changed;
