@@ -8,11 +8,12 @@ import { AuthService } from './auth.service.js';
 import { LoginFailure } from './login-failure.entity.js';
 import { LoginFailureRepository } from './login-failure.repository.js';
 import { LoginThrottle } from './login-throttle.js';
+import { PasswordChangeService } from './password-change.service.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([LoginFailure]), UsersModule, SessionsModule],
   controllers: [AuthController],
-  providers: [AuthService, AccessTokenGuard, LoginThrottle, LoginFailureRepository],
-  exports: [AuthService, AccessTokenGuard, LoginThrottle, UsersModule, SessionsModule],
+  providers: [AuthService, AccessTokenGuard, LoginThrottle, LoginFailureRepository, PasswordChangeService],
+  exports: [AuthService, AccessTokenGuard, LoginThrottle, PasswordChangeService, UsersModule, SessionsModule],
 })
 export class AuthModule {}

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { LoginFailureRepository } from './login-failure.repository.js';
@@ -7,6 +8,7 @@ import { ApiError } from '../common/api-error.js';
 import { AppConfig } from '../config/app-config.js';
 import { isDatabaseUnavailable } from '../database/pg.js';
 import { IdentifierKeys } from '../reset/identifiers.js';
+import { PasswordChanged } from '../reset/reset-events.js';
 
 /** A login try counted in advance: the failure rows to give back if the password is right. */
 export interface LoginTry {
@@ -110,6 +112,12 @@ export class LoginThrottle {
   /** The password was right: the try is not a failure, and this name's failures from this address go. */
   async succeeded(attempt: LoginTry): Promise<void> {
     await this.failures.deleteIdsAndSubject(attempt.ids, attempt.nameAtIp);
+  }
+
+  /** A changed password: the owner is back in control, no login throttle holds the account. */
+  @OnEvent(PasswordChanged.type, { suppressErrors: false })
+  async passwordChanged(event: PasswordChanged): Promise<void> {
+    await this.liftAccount(event.tx, event.account);
   }
 
   /** A completed password reset: every login throttle of the account's names is lifted. */

@@ -8,6 +8,7 @@ import { MailOutboxMessage } from './mail-outbox-message.entity.js';
 import { MailDeliveryWorker } from './mail-delivery.worker.js';
 import { MailOutbox } from './mail-outbox.js';
 import { MailOutboxMessageRepository } from './mail-outbox-message.repository.js';
+import { ResetMailListener } from './reset-mail.listener.js';
 import { SMTP_TIMEOUTS } from './mail-delivery.worker.js';
 import { Presentation } from '../presentation/presentation.js';
 
@@ -17,6 +18,8 @@ export class MailModule {
   static register(_options: { production: boolean }): DynamicModule {
     return {
       module: MailModule,
+      // Global until the page and dev mailbox modules import it.
+      global: true,
       imports: [
         TypeOrmModule.forFeature([MailOutboxMessage, DevMailboxMessage]),
         MailerModule.forRootAsync({
@@ -35,7 +38,7 @@ export class MailModule {
           }),
         }),
       ],
-      providers: [MailOutbox, MailOutboxMessageRepository, MailDeliveryWorker, DevMailbox, Presentation],
+      providers: [MailOutbox, MailOutboxMessageRepository, MailDeliveryWorker, DevMailbox, Presentation, ResetMailListener],
       exports: [MailOutbox, MailDeliveryWorker, DevMailbox, Presentation],
     };
   }

@@ -7,7 +7,7 @@ import { LOCALE_DESCRIPTION } from '../../common/fields.js';
 import { ApiErrors, BODY_ERRORS, fieldError, SERVICE_ERRORS } from '../../common/swagger.js';
 import { AppConfig } from '../../config/app-config.js';
 import { resolveLocale } from '../../mail/locale.js';
-import { PasswordChangeService } from '../../reset/password-change.service.js';
+import { PasswordChangeService } from '../../auth/password-change.service.js';
 import { PasswordResetService } from '../../reset/password-reset.service.js';
 import { StrictRateLimit } from '../../throttling/strict-rate-limit.decorator.js';
 import { AUTH_RESETPASSWORD_TAG } from './auth-resetpassword.tag.js';
