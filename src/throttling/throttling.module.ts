@@ -10,7 +10,7 @@ import {
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { ApiError } from '../common/api-error.js';
 import { AppConfig } from '../config/app-config.js';
-import { RedisConnection } from '../redis/redis.module.js';
+import { RedisConnection, RedisModule } from '../redis/redis.module.js';
 import { STRICT_RATE_LIMIT } from './strict-rate-limit.decorator.js';
 
 const MINUTE_MS = 60_000;
@@ -126,6 +126,7 @@ export function throttlerOptions(config: AppConfig, redis: RedisConnection): Thr
 @Module({
   imports: [
     ThrottlerModule.forRootAsync({
+      imports: [RedisModule],
       inject: [AppConfig, RedisConnection],
       useFactory: throttlerOptions,
     }),
