@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { EventEmitterModule } from '@nestjs/event-emitter';
 import { AuthModule } from './auth/auth.module.js';
 import { ApiExceptionFilter } from './common/api-exception.filter.js';
 import { CommonModule } from './common/common.module.js';
@@ -18,6 +19,7 @@ import { PagesModule } from './pages/pages.module.js';
 import { devMailboxEnabled, NodeEnv, parseEnv, readProcessEnv } from './config/env.js';
 import { DevMailboxModule } from './dev-mailbox/dev-mailbox.module.js';
 import { OAuthModule } from './oauth/oauth.module.js';
+import { MailModule } from './mail/mail.module.js';
 
 @Module({})
 export class AppModule {
@@ -36,7 +38,9 @@ export class AppModule {
         DatabaseModule,
         HealthModule,
         AuthModule,
-        ResetModule.register({ production }),
+        EventEmitterModule.forRoot(),
+        MailModule.register({ production }),
+        ResetModule,
         UsernameCodeModule,
         ForgotPasswordModule,
         AuthResetPasswordModule,

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { Redis } from 'ioredis';
-import { SEND_THROTTLE_KEY_PREFIX } from '../src/redis/redis-send-throttle.js';
+import { SEND_THROTTLE_KEY_PREFIX } from '../src/reset/redis-send-throttle.js';
 import { startTestApp, TestApp } from './support/app.js';
 import { createAccount } from './support/accounts.js';
 import { requireRedis, TEST_REDIS_URL } from './support/redis.js';

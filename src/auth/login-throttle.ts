@@ -1,11 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { LoginFailureRepository } from './login-failure.repository.js';
 import ipaddr from 'ipaddr.js';
 import { databaseAway, tooManyAttempts } from '../common/error-catalogue.js';
 import { AppConfig } from '../config/app-config.js';
 import { isDatabaseUnavailable } from '../database/pg.js';
 import { IdentifierKeys } from '../reset/identifiers.js';
+import { PasswordChanged } from '../reset/reset-events.js';
 
 /** A login try counted in advance: the failure rows to give back if the password is right. */
 export interface LoginTry {
@@ -49,6 +52,7 @@ export class LoginThrottle {
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly failures: LoginFailureRepository,
     private readonly config: AppConfig,
   ) {
     this.keys = new IdentifierKeys(config.reset.secret);
@@ -72,32 +76,21 @@ export class LoginThrottle {
     const network = clientNetwork(clientIp);
     const nameAtIp = `${name}@${network}`;
     const limits = [
-      { subject: nameAtIp, max: maxFailures, window: windowSeconds },
-      { subject: name, max: maxAccountFailures, window: accountWindowSeconds },
-      { subject: LoginThrottle.ipKey(network), max: maxFailuresPerIp, window: windowSeconds },
+      { subject: nameAtIp, max: maxFailures, windowSeconds },
+      { subject: name, max: maxAccountFailures, windowSeconds: accountWindowSeconds },
+      { subject: LoginThrottle.ipKey(network), max: maxFailuresPerIp, windowSeconds },
     ];
     let counted: { ids: string[] } | { retryAfter: number };
     try {
       counted = await this.db.transaction(async (tx) => {
         // In one order everywhere, so two logins never wait on each other's locks.
         for (const l of [...limits].sort((a, b) => a.subject.localeCompare(b.subject))) {
-          await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 2))`, [l.subject]);
+          await this.failures.lockSubject(tx, l.subject);
         }
-        const rows: { failures: number; max: number; retry_after: number | null }[] = await tx.query(
-          `SELECT s.max, count(f.id)::int AS failures,
-                  ceil(extract(epoch FROM min(f.failed_at) + make_interval(secs => s.win) - now()))::int AS retry_after
-             FROM unnest($1::varchar[], $2::int[], $3::int[]) AS s(subject, max, win)
-             LEFT JOIN login_failures f ON f.subject = s.subject AND f.failed_at > now() - make_interval(secs => s.win)
-            GROUP BY s.subject, s.max, s.win`,
-          [limits.map((l) => l.subject), limits.map((l) => l.max), limits.map((l) => l.window)],
-        );
+        const rows = await this.failures.count(tx, limits);
         const blocked = rows.filter((r) => r.failures >= r.max);
         if (blocked.length) return { retryAfter: Math.max(1, ...blocked.map((r) => r.retry_after ?? 1)) };
-        const inserted: { id: string }[] = await tx.query(
-          `INSERT INTO login_failures (subject) SELECT unnest($1::varchar[]) RETURNING id`,
-          [limits.map((l) => l.subject)],
-        );
-        return { ids: inserted.map((r) => String(r.id)) };
+        return { ids: await this.failures.insert(tx, limits.map((l) => l.subject)) };
       });
     } catch (err) {
       // Fail closed: a try that cannot be counted is not evaluated.
@@ -110,24 +103,24 @@ export class LoginThrottle {
 
   /** The password was right: the try is not a failure, and this name's failures from this address go. */
   async succeeded(attempt: LoginTry): Promise<void> {
-    await this.db.query(`DELETE FROM login_failures WHERE id = ANY($1::bigint[]) OR subject = $2`, [attempt.ids, attempt.nameAtIp]);
+    await this.failures.deleteIdsAndSubject(attempt.ids, attempt.nameAtIp);
+  }
+
+  /** A changed password: the owner is back in control, no login throttle holds the account. */
+  @OnEvent(PasswordChanged.type, { suppressErrors: false })
+  async passwordChanged(event: PasswordChanged): Promise<void> {
+    await this.liftAccount(event.tx, event.account);
   }
 
   /** A completed password reset: every login throttle of the account's names is lifted. */
   async liftAccount(tx: EntityManager, account: { username: string; emails?: { email: string }[] }): Promise<void> {
     const names = this.keys.ofAccount(account).map((key) => LoginThrottle.nameSubject(key));
-    await tx.query(
-      `DELETE FROM login_failures WHERE subject = ANY($1::varchar[]) OR split_part(subject, '@', 1) = ANY($1::varchar[])`,
-      [names],
-    );
+    await this.failures.deleteNames(tx, names);
   }
 
   /** Drops failures that have aged out of every window. */
   async prune(): Promise<void> {
     const { windowSeconds, accountWindowSeconds } = this.config.login;
-    await this.db.query(
-      `DELETE FROM login_failures WHERE failed_at < now() - make_interval(secs => $1::int)`,
-      [Math.max(windowSeconds, accountWindowSeconds)],
-    );
+    await this.failures.deleteOlderThan(Math.max(windowSeconds, accountWindowSeconds));
   }
 }

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule, TypeOrmModuleOptions } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config.js';
-import { ENTITIES } from './entities.js';
 import { MIGRATIONS } from './migrations/index.js';
 
 /**
@@ -11,8 +10,7 @@ import { MIGRATIONS } from './migrations/index.js';
 export async function typeOrmOptions(config: AppConfig): Promise<TypeOrmModuleOptions> {
   const common = {
     type: 'postgres' as const,
-    entities: ENTITIES,
-    // Feature modules register their own entities (TypeOrmModule.forFeature).
+    // Every feature module registers its own entities (TypeOrmModule.forFeature).
     autoLoadEntities: true,
     migrations: MIGRATIONS,
     migrationsRun: true,

@@ -25,18 +25,3 @@ export function isDatabaseUnavailable(err: unknown): boolean {
     message,
   );
 }
-
-/** A row of a raw query as the driver returns it: column name to value, untyped. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- raw SQL results carry no types
-export type DbRow = Record<string, any>;
-
-/**
- * Rows of a statement with RETURNING. TypeORM's postgres driver answers UPDATE and DELETE
- * with `[rows, affectedCount]` and everything else with the rows.
- */
-export function returnedRows<T = DbRow>(result: unknown): T[] {
-  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') {
-    return result[0] as T[];
-  }
-  return result as T[];
-}

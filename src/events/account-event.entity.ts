@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** The kinds of account events other services receive. */
 export const EVENT_TYPES = [
@@ -21,6 +21,7 @@ export type EventData = Record<string, string | number | boolean | null>;
  * `data` holds non-secret facts only. No foreign key to users: an account's events outlive it.
  */
 @Entity('account_events')
+@Index('account_events_account_idx', ['accountId', 'occurredAt'])
 export class AccountEvent {
   @PrimaryColumn('uuid')
   id!: string;
@@ -31,9 +32,9 @@ export class AccountEvent {
   @Column({ name: 'account_id', type: 'uuid' })
   accountId!: string;
 
-  @Column({ name: 'occurred_at', type: 'timestamptz' })
+  @Column({ name: 'occurred_at', type: 'timestamptz', default: () => 'now()' })
   occurredAt!: Date;
 
-  @Column({ type: 'jsonb' })
+  @Column({ type: 'jsonb', default: {} })
   data!: EventData;
 }

@@ -1,4 +1,5 @@
-import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation, Unique } from 'typeorm';
+import { LeasedDeliveryRow } from '../database/row-shapes.js';
 import { AccountEvent } from './account-event.entity.js';
 
 export type DeliveryStatus = 'pending' | 'sending' | 'delivered';
@@ -8,7 +9,9 @@ export type DeliveryStatus = 'pending' | 'sending' | 'delivered';
  * failing destination is retried without sending again to the others.
  */
 @Entity('event_deliveries')
-export class EventDelivery {
+@Index('event_deliveries_due_idx', ['nextAttemptAt'], { where: `status <> 'delivered'` })
+@Unique('event_deliveries_event_destination_key', ['eventId', 'destination'])
+export class EventDelivery extends LeasedDeliveryRow {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   id!: string;
 
@@ -16,7 +19,7 @@ export class EventDelivery {
   eventId!: string;
 
   @ManyToOne(() => AccountEvent, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'event_id' })
+  @JoinColumn({ name: 'event_id', foreignKeyConstraintName: 'event_deliveries_event_id_fkey' })
   event!: Relation<AccountEvent>;
 
   @Column({ type: 'varchar', length: 2100 })
@@ -24,15 +27,6 @@ export class EventDelivery {
 
   @Column({ type: 'varchar', length: 10, default: 'pending' })
   status!: DeliveryStatus;
-
-  @Column({ type: 'integer', default: 0 })
-  attempts!: number;
-
-  @Column({ name: 'next_attempt_at', type: 'timestamptz', default: () => 'now()' })
-  nextAttemptAt!: Date;
-
-  @Column({ name: 'lease_until', type: 'timestamptz', nullable: true })
-  leaseUntil!: Date | null;
 
   @Column({ name: 'delivered_at', type: 'timestamptz', nullable: true })
   deliveredAt!: Date | null;

@@ -6,6 +6,7 @@ import { EventDeliveries } from './event-deliveries.js';
 import { EventDelivery } from './event-delivery.entity.js';
 import { EventDeliveryWorker } from './event-delivery.worker.js';
 import { NatsPublisher } from './nats-publisher.js';
+import { ResetAccountEventsListener } from './reset-account-events.listener.js';
 import { WebhookSender } from './webhook-sender.js';
 
 /**
@@ -14,7 +15,7 @@ import { WebhookSender } from './webhook-sender.js';
  */
 @Module({
   imports: [TypeOrmModule.forFeature([AccountEvent, EventDelivery])],
-  providers: [AccountEvents, EventDeliveries, EventDeliveryWorker, NatsPublisher, WebhookSender],
+  providers: [AccountEvents, EventDeliveries, EventDeliveryWorker, NatsPublisher, WebhookSender, ResetAccountEventsListener],
   exports: [AccountEvents, EventDeliveries],
 })
 export class EventsModule {}

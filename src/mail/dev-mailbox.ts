@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import type { DbRow } from '../database/pg.js';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { DevMailboxMessage } from './dev-mailbox-message.entity.js';
 import type { RenderedMail } from './templates.js';
 
 export interface DevMessage {
@@ -16,28 +16,21 @@ export interface DevMessage {
 /** Development transport: with SMTP_URL unset, delivered messages are kept here instead. */
 @Injectable()
 export class DevMailbox {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(@InjectRepository(DevMailboxMessage) private readonly messages: Repository<DevMailboxMessage>) {}
 
   async record(to: string, mail: RenderedMail): Promise<void> {
-    await this.db.query(
-      `INSERT INTO dev_mailbox (recipient, subject, text_body, html_body) VALUES ($1, $2, $3, $4)`,
-      [to, mail.subject, mail.text, mail.html],
-    );
+    await this.messages.insert({ recipient: to, subject: mail.subject, textBody: mail.text, htmlBody: mail.html });
   }
 
   async list(limit = 100): Promise<DevMessage[]> {
-    const rows = await this.db.query(
-      `SELECT id, recipient, subject, text_body, html_body, sent_at FROM dev_mailbox
-        ORDER BY id DESC LIMIT $1`,
-      [limit],
-    );
-    return rows.map((r: DbRow) => ({
+    const rows = await this.messages.find({ order: { id: 'DESC' }, take: limit });
+    return rows.map((r) => ({
       id: String(r.id),
       to: r.recipient,
       subject: r.subject,
-      text: r.text_body,
-      html: r.html_body,
-      sent_at: new Date(r.sent_at).toISOString(),
+      text: r.textBody,
+      html: r.htmlBody,
+      sent_at: new Date(r.sentAt).toISOString(),
     }));
   }
 }

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
-import { DbRow, returnedRows } from '../database/pg.js';
+import { EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import type { Locale } from './locale.js';
+import { MailOutboxMessageRepository } from './mail-outbox-message.repository.js';
 import { OutboxCrypto } from './outbox-crypto.js';
 import type { TemplateName } from './templates.js';
 
@@ -20,70 +19,47 @@ export interface ClaimedMail extends OutgoingMail {
 }
 
 /**
- * The mail_outbox table. Messages are written in the caller's transaction, so a message
- * exists exactly when the change that caused it was committed; a worker delivers them later.
+ * The mail outbox. Messages are written in the caller's transaction, so a message exists
+ * exactly when the change that caused it was committed; a worker delivers them later. Their
+ * parameters are sealed (OutboxCrypto) until delivered.
  */
 @Injectable()
 export class MailOutbox {
   private readonly crypto: OutboxCrypto;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly messages: MailOutboxMessageRepository,
     private readonly config: AppConfig,
   ) {
     this.crypto = new OutboxCrypto(config.reset.secret);
   }
 
-  async enqueue(tx: EntityManager, mails: OutgoingMail[]): Promise<void> {
-    if (!mails.length) return;
-    const values: unknown[] = [];
-    const rows = mails.map((m, i) => {
-      values.push(m.to, m.template, m.locale, this.crypto.seal(m.params));
-      return `($${i * 4 + 1}, $${i * 4 + 2}, $${i * 4 + 3}, $${i * 4 + 4})`;
-    });
-    await tx.query(
-      `INSERT INTO mail_outbox (recipient, template, locale, payload) VALUES ${rows.join(', ')}`,
-      values,
+  enqueue(tx: EntityManager, mails: OutgoingMail[]): Promise<void> {
+    return this.messages.insert(
+      tx,
+      mails.map((m) => ({ recipient: m.to, template: m.template, locale: m.locale, payload: this.crypto.seal(m.params) })),
     );
   }
 
   /** The channel every statement that queues mail notifies (migration MailOutboxNotify). */
   static readonly CHANNEL = 'mail_outbox';
 
-  /**
-   * Leases up to `limit` due messages to this worker. SKIP LOCKED keeps concurrent workers
-   * (other instances) off the same rows; a lease that runs out (a crashed worker) makes the
-   * message due again.
-   */
+  /** Leases up to `limit` due messages to this worker (see MailOutboxMessageRepository.claimDue). */
   async claimDue(limit: number, leaseSeconds: number): Promise<ClaimedMail[]> {
-    const rows = returnedRows(await this.db.query(
-      `UPDATE mail_outbox SET status = 'sending', attempts = attempts + 1,
-              lease_until = now() + make_interval(secs => $2::int)
-        WHERE id IN (SELECT id FROM mail_outbox
-                      WHERE (status = 'pending' AND next_attempt_at <= now())
-                         OR (status = 'sending' AND lease_until < now())
-                      ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
-        RETURNING id, recipient, template, locale, payload, attempts`,
-      [limit, leaseSeconds],
-    ));
-    return rows.map((r: DbRow) => ({
-      id: String(r.id),
+    const rows = await this.messages.claimDue(limit, leaseSeconds);
+    return rows.map((r) => ({
+      id: r.id,
       to: r.recipient,
-      template: r.template,
-      locale: r.locale,
-      params: this.crypto.open(Buffer.from(r.payload)),
+      template: r.template as TemplateName,
+      locale: r.locale as Locale,
+      params: this.crypto.open(Buffer.from(r.payload!)),
       attempts: r.attempts,
     }));
   }
 
   /** Records messages the SMTP server accepted, dropping their secrets. */
-  async markSent(ids: string[]): Promise<void> {
-    if (!ids.length) return;
-    await this.db.query(
-      `UPDATE mail_outbox SET status = 'sent', sent_at = now(), payload = NULL, lease_until = NULL,
-              last_error = NULL WHERE id = ANY($1::bigint[])`,
-      [ids],
-    );
+  markSent(ids: string[]): Promise<void> {
+    return this.messages.markSent(ids);
   }
 
   /** Schedules a retry with exponential backoff, or gives up after MAIL_MAX_ATTEMPTS. Returns true when given up. */
@@ -91,31 +67,16 @@ export class MailOutbox {
     const { maxAttempts, retryBaseMs, retryMaxMs } = this.config.mail;
     const giveUp = attempts >= maxAttempts;
     const delayMs = Math.min(retryBaseMs * 2 ** (attempts - 1), retryMaxMs);
-    await this.db.query(
-      `UPDATE mail_outbox
-          SET status = CASE WHEN $2 THEN 'failed' ELSE 'pending' END,
-              payload = CASE WHEN $2 THEN NULL ELSE payload END,
-              next_attempt_at = now() + make_interval(secs => $3::float / 1000),
-              lease_until = NULL, last_error = $4
-        WHERE id = $1`,
-      [id, giveUp, delayMs, error.slice(0, 1000)],
-    );
+    await this.messages.markFailed(id, giveUp, delayMs, error.slice(0, 1000));
     return giveUp;
   }
 
   /** Hands a claimed message back without counting the attempt (shutdown). */
-  async release(id: string): Promise<void> {
-    await this.db.query(
-      `UPDATE mail_outbox SET status = 'pending', attempts = attempts - 1, lease_until = NULL
-        WHERE id = $1 AND status = 'sending'`,
-      [id],
-    );
+  release(id: string): Promise<void> {
+    return this.messages.release(id);
   }
 
-  async depth(): Promise<number> {
-    const [row] = await this.db.query(
-      `SELECT count(*)::int AS n FROM mail_outbox WHERE status IN ('pending', 'sending')`,
-    );
-    return row.n;
+  depth(): Promise<number> {
+    return this.messages.depth();
   }
 }

@@ -1,9 +1,14 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { MailerModule, MailerOptions } from '@nestjs-modules/mailer';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { DevMailbox } from './dev-mailbox.js';
+import { DevMailboxMessage } from './dev-mailbox-message.entity.js';
+import { MailOutboxMessage } from './mail-outbox-message.entity.js';
 import { MailDeliveryWorker } from './mail-delivery.worker.js';
 import { MailOutbox } from './mail-outbox.js';
+import { MailOutboxMessageRepository } from './mail-outbox-message.repository.js';
+import { ResetMailListener } from './reset-mail.listener.js';
 import { SMTP_TIMEOUTS } from './mail-delivery.worker.js';
 import { Presentation } from '../presentation/presentation.js';
 
@@ -13,7 +18,10 @@ export class MailModule {
   static register(_options: { production: boolean }): DynamicModule {
     return {
       module: MailModule,
+      // Global until the page and dev mailbox modules import it.
+      global: true,
       imports: [
+        TypeOrmModule.forFeature([MailOutboxMessage, DevMailboxMessage]),
         MailerModule.forRootAsync({
           imports: [],
           inject: [AppConfig],
@@ -30,7 +38,7 @@ export class MailModule {
           }),
         }),
       ],
-      providers: [MailOutbox, MailDeliveryWorker, DevMailbox, Presentation],
+      providers: [MailOutbox, MailOutboxMessageRepository, MailDeliveryWorker, DevMailbox, Presentation, ResetMailListener],
       exports: [MailOutbox, MailDeliveryWorker, DevMailbox, Presentation],
     };
   }

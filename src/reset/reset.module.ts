@@ -1,37 +1,62 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '../auth/auth.module.js';
-import { MailModule } from '../mail/mail.module.js';
-import { EventsModule } from '../events/events.module.js';
-import { PasswordChangeService } from './password-change.service.js';
-import { PasswordResetService } from './password-reset.service.js';
-import { CodeGuard } from './code-guard.js';
-import { HiddenRequests } from './hidden-requests.js';
-import { ResetRequests } from './reset-requests.js';
-import { ResetSecrets } from './reset-secrets.js';
-import { PostgresSendThrottle, SendThrottle } from './send-throttle.js';
 import { AppConfig } from '../config/app-config.js';
-import { RedisConnection } from '../redis/redis.module.js';
-import { sendThrottleFor } from '../redis/redis-send-throttle.js';
+import { RedisConnection, RedisModule } from '../redis/redis.module.js';
+import { SessionsModule } from '../sessions/sessions.module.js';
+import { UsersModule } from '../users/users.module.js';
+import { CodeFailure, CodeFailureAlert } from './code-failure.entity.js';
+import { CodeFailureRepository } from './code-failure.repository.js';
+import { CodeGuard } from './code-guard.js';
+import { CodeVerifier } from './code-verifier.js';
+import { HiddenResetRequest } from './hidden-reset-request.entity.js';
+import { HiddenResetRequestRepository } from './hidden-reset-request.repository.js';
+import { PasswordResetService } from './password-reset.service.js';
+import { sendThrottleFor } from './redis-send-throttle.js';
+import { ResetAccounts } from './reset-accounts.js';
+import { ResetCode } from './reset-code.entity.js';
+import { ResetCodeRepository } from './reset-code.repository.js';
+import { ResetConsumer } from './reset-consumer.js';
+import { ResetEvents } from './reset-events.js';
+import { ResetIssuer } from './reset-issuer.js';
+import { ResetSecrets } from './reset-secrets.js';
+import { SendThrottleHit } from './send-throttle-hit.entity.js';
+import { SendThrottleHitRepository } from './send-throttle-hit.repository.js';
+import { PostgresSendThrottle, SendThrottle } from './send-throttle.js';
 
-@Module({})
-export class ResetModule {
-  static register(options: { production: boolean }): DynamicModule {
-    return {
-      module: ResetModule,
-      global: true,
-      imports: [AuthModule, MailModule.register(options), EventsModule],
-      providers: [
-        PasswordResetService,
-        PasswordChangeService,
-        ResetRequests,
-        CodeGuard,
-        HiddenRequests,
-        ResetSecrets,
-        PostgresSendThrottle,
-        // In Redis when REDIS_URL is set (shared by replicas), else in PostgreSQL.
-        { provide: SendThrottle, inject: [RedisConnection, AppConfig, PostgresSendThrottle], useFactory: sendThrottleFor },
-      ],
-      exports: [PasswordResetService, PasswordChangeService, ResetSecrets, AuthModule, MailModule],
-    };
-  }
-}
+/**
+ * The reset core: PasswordResetService for the contracts and pages, ResetConsumer for a
+ * password change. It knows nothing of mail: the mail and events modules handle its domain
+ * events (reset-events.ts), which need EventEmitterModule at the root.
+ *
+ * Global, re-exporting AuthModule, until the contract and page modules import what they use.
+ */
+@Global()
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([ResetCode, HiddenResetRequest, SendThrottleHit, CodeFailure, CodeFailureAlert]),
+    UsersModule,
+    SessionsModule,
+    RedisModule,
+    AuthModule,
+  ],
+  providers: [
+    PasswordResetService,
+    ResetIssuer,
+    CodeVerifier,
+    ResetConsumer,
+    ResetAccounts,
+    ResetEvents,
+    ResetCodeRepository,
+    HiddenResetRequestRepository,
+    CodeFailureRepository,
+    SendThrottleHitRepository,
+    CodeGuard,
+    ResetSecrets,
+    PostgresSendThrottle,
+    // In Redis when REDIS_URL is set (shared by replicas), else in PostgreSQL.
+    { provide: SendThrottle, inject: [RedisConnection, AppConfig, PostgresSendThrottle], useFactory: sendThrottleFor },
+  ],
+  exports: [PasswordResetService, ResetConsumer, ResetSecrets, ResetCodeRepository, AuthModule],
+})
+export class ResetModule {}

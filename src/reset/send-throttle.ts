@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { ApiError } from '../common/api-error.js';
 import { AppConfig } from '../config/app-config.js';
+import { SendThrottleHitRepository } from './send-throttle-hit.repository.js';
 
 export const tooManyRequests = (retryAfterSeconds: number) =>
   new ApiError(429, 'too_many_requests', 'Too many password reset requests; try again later', {}, {
@@ -29,27 +30,20 @@ export abstract class SendThrottle {
 /** PostgreSQL storage: an advisory lock per subject makes count-then-insert atomic across instances. */
 @Injectable()
 export class PostgresSendThrottle extends SendThrottle {
-  constructor(private readonly config: AppConfig) {
+  constructor(
+    private readonly hits: SendThrottleHitRepository,
+    private readonly config: AppConfig,
+  ) {
     super();
   }
 
   async take(tx: EntityManager, subject: string): Promise<number | null> {
     const { sendLimit, sendWindowSeconds } = this.config.reset;
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [subject]);
-    const [row] = await tx.query(
-      `SELECT count(*)::int AS hits,
-              extract(epoch FROM min(hit_at) + make_interval(secs => $2::int) - now())::float AS retry_after
-         FROM send_throttle_hits
-        WHERE subject = $1 AND hit_at > now() - make_interval(secs => $2::int)`,
-      [subject, sendWindowSeconds],
-    );
-    if (row.hits >= sendLimit) return row.retry_after;
-    await tx.query(
-      `WITH pruned AS (DELETE FROM send_throttle_hits
-                        WHERE subject = $1 AND hit_at <= now() - make_interval(secs => $2::int))
-       INSERT INTO send_throttle_hits (subject) VALUES ($1)`,
-      [subject, sendWindowSeconds],
-    );
+    await this.hits.lockSubject(tx, subject);
+    const { hits, retryAfter } = await this.hits.window(tx, subject, sendWindowSeconds);
+    if (hits >= sendLimit) return retryAfter;
+    await this.hits.pruneBefore(tx, subject, sendWindowSeconds);
+    await this.hits.insert(tx, subject);
     return null;
   }
 }

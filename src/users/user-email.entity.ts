@@ -1,5 +1,7 @@
 import {
+  Check,
   Column,
+  Index,
   CreateDateColumn,
   Entity,
   JoinColumn,
@@ -11,6 +13,10 @@ import { User } from './user.entity.js';
 
 /** An address linked to an account; stored trimmed and lower-cased, unique across accounts. */
 @Entity('user_emails')
+@Index('user_emails_email_key', ['email'], { unique: true })
+@Index('user_emails_user_id_idx', ['userId'])
+@Index('user_emails_one_primary', ['userId'], { unique: true, where: 'is_primary' })
+@Check('user_emails_email_check', 'email = lower(btrim(email))')
 export class UserEmail {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -19,7 +25,7 @@ export class UserEmail {
   userId!: string;
 
   @ManyToOne(() => User, (user) => user.emails, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'user_id' })
+  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'user_emails_user_id_fkey' })
   user!: Relation<User>;
 
   @Column({ type: 'varchar', length: 254 })

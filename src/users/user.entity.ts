@@ -1,4 +1,5 @@
 import {
+  Check,
   Column,
   CreateDateColumn,
   Entity,
@@ -9,7 +10,9 @@ import {
 } from 'typeorm';
 import { UserEmail } from './user-email.entity.js';
 
+/** Also indexed by the migration on lower(username), unique: TypeORM cannot declare an expression index. */
 @Entity('users')
+@Check('users_username_check', 'char_length(username) BETWEEN 1 AND 190')
 export class User {
   @PrimaryGeneratedColumn('uuid')
   id!: string;

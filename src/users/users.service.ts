@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { ApiError } from '../common/api-error.js';
-import { isUniqueViolation, returnedRows } from '../database/pg.js';
+import { isUniqueViolation } from '../database/pg.js';
 import { normalizeEmail } from './email-address.js';
 import { AccountEvents } from '../events/account-events.js';
 import { UserEmail } from './user-email.entity.js';
@@ -91,11 +91,24 @@ export class UsersService {
 
   /** Sets a new hash and bumps the token version, which revokes every access token issued before. */
   async setPasswordHash(tx: EntityManager, userId: string, passwordHash: string): Promise<number | null> {
-    const rows = returnedRows<{ token_version: number }>(await tx.query(
-      `UPDATE users SET password_hash = $2, token_version = token_version + 1, updated_at = now()
-        WHERE id = $1 RETURNING token_version`,
-      [userId, passwordHash],
-    ));
-    return rows[0]?.token_version ?? null;
+    const result = await tx
+      .createQueryBuilder()
+      .update(User)
+      .set({ passwordHash, tokenVersion: () => 'token_version + 1' })
+      .where('id = :userId', { userId })
+      .returning(['tokenVersion'])
+      .execute();
+    return (result.raw as { token_version: number }[])[0]?.token_version ?? null;
+  }
+
+  /** The account's token version, its row locked until the transaction ends (null: no account). */
+  async lockTokenVersion(tx: EntityManager, userId: string): Promise<number | null> {
+    const row = await tx
+      .createQueryBuilder(User, 'u')
+      .select(['u.id', 'u.tokenVersion'])
+      .where('u.id = :userId', { userId })
+      .setLock('pessimistic_write')
+      .getOne();
+    return row ? row.tokenVersion : null;
   }
 }

@@ -8,7 +8,7 @@ import { RequestLocale } from '../../common/request-locale.decorator.js';
 import { LOCALE_DESCRIPTION } from '../../common/fields.js';
 import { ApiErrors, BODY_ERRORS, fieldError, SERVICE_ERRORS } from '../../common/swagger.js';
 import { TOO_MANY_ATTEMPTS, UNAUTHORIZED } from '../../common/error-catalogue.js';
-import { PasswordChangeService } from '../../reset/password-change.service.js';
+import { PasswordChangeService } from '../../auth/password-change.service.js';
 import { PasswordResetService } from '../../reset/password-reset.service.js';
 import { StrictRateLimit } from '../../throttling/strict-rate-limit.decorator.js';
 import { AuthResetPasswordErrorPresenter } from './auth-resetpassword.presenter.js';

@@ -3,8 +3,8 @@ import { Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
-import { PostgresSendThrottle, SendThrottle } from '../reset/send-throttle.js';
-import { RedisConnection } from './redis.module.js';
+import { PostgresSendThrottle, SendThrottle } from './send-throttle.js';
+import { RedisConnection } from '../redis/redis.module.js';
 
 /**
  * A sliding window per subject in one sorted set: drop hits older than the window, count,

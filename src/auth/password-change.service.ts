@@ -1,18 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { unauthorized } from '../auth/access-token.guard.js';
-import { AuthService } from '../auth/auth.service.js';
-import { LoginThrottle } from '../auth/login-throttle.js';
-import { AccountEvents } from '../events/account-events.js';
-import type { Locale } from '../mail/locale.js';
-import { PasswordHasher } from '../password/password-hasher.js';
-import { PasswordPolicy } from '../password/password-policy.js';
+import { ResetConsumer } from '../reset/reset-consumer.js';
+import { ResetError } from '../reset/reset-errors.js';
+import { hashing, TranslatesResetFailures } from '../reset/reset-failures.js';
 import { SessionsService, TokenPair } from '../sessions/sessions.service.js';
 import { normalizeEmail, UsersService } from '../users/users.service.js';
-import { PasswordResetService } from './password-reset.service.js';
-import { ResetError } from './reset-errors.js';
-import { hashing, TranslatesResetFailures } from './reset-failures.js';
+import { unauthorized } from './access-token.guard.js';
+import { AuthService } from './auth.service.js';
+import { LoginThrottle } from './login-throttle.js';
 
 export interface PasswordChange {
   /** The account and token version of the verified access token. */
@@ -26,26 +22,24 @@ export interface PasswordChange {
   confirmPassword?: string;
   clientIp: string;
   /** Language of the "password changed" notice. */
-  locale: Locale;
+  locale: string;
 }
 
 /**
  * A logged-in user changes their password with the current one. The change itself is the
- * reset core's completeReset (new hash, token version bumped, outstanding reset secrets
- * retired, a notice queued); wrong current passwords count toward the login throttle.
+ * reset core's ResetConsumer.changePassword (new hash, token version bumped, sessions revoked,
+ * outstanding reset secrets retired, PasswordChanged); wrong current passwords count toward
+ * the login throttle.
  */
 @Injectable()
 export class PasswordChangeService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly users: UsersService,
-    private readonly reset: PasswordResetService,
+    private readonly reset: ResetConsumer,
     private readonly auth: AuthService,
     private readonly loginThrottle: LoginThrottle,
     private readonly sessions: SessionsService,
-    private readonly hasher: PasswordHasher,
-    private readonly policy: PasswordPolicy,
-    private readonly events: AccountEvents,
   ) {}
 
   /** Returns the token pair of one new session: the change revokes every other, the caller's included. */
@@ -67,19 +61,15 @@ export class PasswordChangeService {
       throw new ResetError('password_mismatch');
     }
     if (change.newPassword === change.currentPassword) throw new ResetError('same_password');
-    this.policy.assert(change.newPassword);
-    const hash = await hashing(() => this.hasher.hash(change.newPassword));
+    const hash = await this.reset.newPasswordHash(change.newPassword);
 
     const version = await this.db.transaction(async (tx) => {
       // The token must still be current when the change commits (a concurrent change revokes it).
-      const [row] = await tx.query(`SELECT token_version FROM users WHERE id = $1 FOR UPDATE`, [user.id]);
-      if (!row || row.token_version !== change.tokenVersion) return null;
-      const changed = await this.reset.completeReset(tx, user, hash, change.locale);
-      await this.events.record(tx, { type: 'password.changed', accountId: user.id, data: { method: 'current_password' } });
-      return changed;
+      if ((await this.users.lockTokenVersion(tx, user.id)) !== change.tokenVersion) return null;
+      return this.reset.changePassword(tx, user, hash, 'current_password', change.locale);
     });
     if (version === null) throw unauthorized();
-    this.reset.mailQueued();
+    await this.reset.committed();
     return this.sessions.start(user.id, version, { clientIp: change.clientIp });
   }
 }
