@@ -115,7 +115,7 @@ describe('tokens verifiable by the mesh', () => {
       token_endpoint: 'https://reset.example.com/oauth/token',
       introspection_endpoint: 'https://reset.example.com/oauth/introspect',
       revocation_endpoint: 'https://reset.example.com/oauth/revoke',
-      grant_types_supported: ['password', 'refresh_token', 'client_credentials'],
+      grant_types_supported: ['client_credentials', 'refresh_token'],
       token_endpoint_auth_methods_supported: ['client_secret_basic'],
       scopes_supported: ['tokens:introspect', 'accounts:read', 'accounts:write'],
       id_token_signing_alg_values_supported: ['ES256'],

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { AuthenticatedClient, ServiceClientsService } from '../clients/service-clients.service.js';
-import { invalidClient } from './oauth.errors.js';
+import { invalidClient } from './oauth.presenter.js';
 
 const BASIC = /^Basic\s+([A-Za-z0-9+/]+={0,2})\s*$/i;
 

@@ -4,10 +4,11 @@ import type { FastifyRequest } from 'fastify';
 import { TokenDto } from '../auth/dto/responses.dto.js';
 import { TokenResponse } from '../auth/token-response.js';
 import { AcceptsForms } from '../common/content-type.hook.js';
+import { PresentErrors } from '../common/error-presenters.js';
 import { ApiErrors, BODY_ERRORS, ErrorCase, SERVICE_ERRORS } from '../common/swagger.js';
 import { ClientAuthentication } from './client-authentication.js';
 import { IntrospectionDto, ServiceTokenDto, TokenParameterDto, TokenRequestDto } from './dto/oauth.dto.js';
-import { invalidRequest, OAUTH_ERROR_SHAPE } from './oauth.errors.js';
+import { invalidRequest, OAUTH_ERROR_SHAPE, OAuthErrorPresenter } from './oauth.presenter.js';
 import { CLIENT_BASIC_SCHEME, SERVICE_TOKEN_SCHEME } from './oauth.openapi.js';
 import { FormParameters, OAuthService } from './oauth.service.js';
 import { OAUTH_TAG } from './oauth.tag.js';
@@ -26,6 +27,7 @@ function formParameters(request: FastifyRequest, body: unknown): FormParameters 
 }
 
 @ApiTags(OAUTH_TAG)
+@PresentErrors(OAuthErrorPresenter)
 @Controller('oauth')
 @AcceptsForms()
 export class OAuthController {

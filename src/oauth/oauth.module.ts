@@ -1,10 +1,10 @@
-import { Module, OnModuleInit } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { ClientsModule } from '../clients/clients.module.js';
-import { ErrorPresenters } from '../common/error-presenters.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
+import { TokensModule } from '../tokens/tokens.module.js';
 import { ClientAuthentication } from './client-authentication.js';
 import { OAuthController } from './oauth.controller.js';
-import { OAUTH_PREFIX, oauthPresenter } from './oauth.errors.js';
+import { OAuthErrorPresenter } from './oauth.presenter.js';
 import { OAuthService } from './oauth.service.js';
 import { ServiceTokenGuard } from './service-token.guard.js';
 import { ServiceTokens } from './service-tokens.js';
@@ -14,15 +14,9 @@ import { ServiceTokens } from './service-tokens.js';
  * (`@RequireScopes`), which other modules use by importing this one.
  */
 @Module({
-  imports: [ClientsModule, SessionsModule],
+  imports: [ClientsModule, SessionsModule, TokensModule],
   controllers: [OAuthController],
-  providers: [OAuthService, ServiceTokens, ClientAuthentication, ServiceTokenGuard],
+  providers: [OAuthErrorPresenter, OAuthService, ServiceTokens, ClientAuthentication, ServiceTokenGuard],
   exports: [ServiceTokens, ClientAuthentication, ServiceTokenGuard, ClientsModule],
 })
-export class OAuthModule implements OnModuleInit {
-  constructor(private readonly presenters: ErrorPresenters) {}
-
-  onModuleInit(): void {
-    this.presenters.register([OAUTH_PREFIX], oauthPresenter);
-  }
-}
+export class OAuthModule {}

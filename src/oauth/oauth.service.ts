@@ -4,7 +4,7 @@ import { parseScopeParameter } from '../clients/scopes.js';
 import { AuthenticatedClient, ServiceClientsService } from '../clients/service-clients.service.js';
 import { SessionsService, TokenPair } from '../sessions/sessions.service.js';
 import type { IntrospectionDto } from './dto/oauth.dto.js';
-import { invalidClient, invalidRequest, invalidScope, unsupportedGrantType } from './oauth.errors.js';
+import { invalidClient, invalidRequest, invalidScope, unsupportedGrantType } from './oauth.presenter.js';
 import { IssuedServiceToken, SERVICE_TOKEN_USE, serviceClaims, ServiceTokens } from './service-tokens.js';
 
 /** The parameters of a form body: each at most once (a repeated one is an invalid request, RFC 6749 §3.2). */

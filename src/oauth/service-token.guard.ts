@@ -5,7 +5,7 @@ import { bearerToken } from '../auth/access-token.guard.js';
 import type { ServiceScope } from '../clients/scopes.js';
 import { AuthenticatedClient, ServiceClientsService } from '../clients/service-clients.service.js';
 import { ClientAuthentication, hasBasicCredentials } from './client-authentication.js';
-import { insufficientScope, invalidClient, invalidToken } from './oauth.errors.js';
+import { insufficientScope, invalidClient, invalidToken } from './oauth.presenter.js';
 import { ServiceTokens } from './service-tokens.js';
 
 const REQUIRED_SCOPES = 'oauth:requiredScopes';

@@ -25,7 +25,7 @@ export class TokenMetadata {
       token_endpoint: `${base}/oauth/token`,
       introspection_endpoint: `${base}/oauth/introspect`,
       revocation_endpoint: `${base}/oauth/revoke`,
-      grant_types_supported: ['password', 'refresh_token', 'client_credentials'],
+      grant_types_supported: ['client_credentials', 'refresh_token'],
       token_endpoint_auth_methods_supported: ['client_secret_basic'],
       scopes_supported: [...KNOWN_SCOPES],
       id_token_signing_alg_values_supported: [this.keys.alg],

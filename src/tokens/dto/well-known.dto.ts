@@ -50,7 +50,7 @@ export class OpenIdConfigurationDto {
   @ApiProperty({ example: 'https://reset.example.com/oauth/revoke' })
   revocation_endpoint!: string;
 
-  @ApiProperty({ type: [String], example: ['password', 'refresh_token', 'client_credentials'], description: '`password`: the OAuth2 password form of POST /auth/login' })
+  @ApiProperty({ type: [String], example: ['client_credentials', 'refresh_token'], description: 'The grants of the token endpoint (POST /oauth/token). Users log in with a password at POST /auth/login, which is not an OAuth token endpoint.' })
   grant_types_supported!: string[];
 
   @ApiProperty({ type: [String], example: ['client_secret_basic'] })

@@ -1,10 +1,8 @@
+import { Injectable } from '@nestjs/common';
 import { ApiError } from '../common/api-error.js';
-import type { ErrorPresenter } from '../common/error-presenters.js';
+import type { ContractErrorPresenter, ErrorPresenter } from '../common/error-presenters.js';
 import type { ErrorShape } from '../common/swagger.js';
 import { OAuthErrorDto } from './dto/oauth.dto.js';
-
-/** The routes whose errors are rendered in the RFC 6749 §5.2 shape. */
-export const OAUTH_PREFIX = '/oauth';
 
 /**
  * The service's own codes as OAuth error codes (RFC 6749 §5.2, RFC 6750 §3.1): a body that
@@ -28,6 +26,12 @@ export const oauthPresenter: ErrorPresenter = (e) => {
   const known = OAUTH_CODES[e.code];
   return { status: known?.status ?? e.status, body: { error: known?.error ?? e.code, error_description: e.message } };
 };
+
+/** Errors under /oauth in the RFC 6749 §5.2 shape (see PresentErrors on OAuthController). */
+@Injectable()
+export class OAuthErrorPresenter implements ContractErrorPresenter {
+  readonly present = oauthPresenter;
+}
 
 export const OAUTH_ERROR_SHAPE: ErrorShape = { presenter: oauthPresenter, schema: () => OAuthErrorDto };
 
