@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createApp } from '../dist/app.js';
-import { buildOpenApiDocument } from '../dist/common/openapi.js';
+import { buildOpenApiDocument } from '../dist/openapi.js';
 
 export const DOCUMENT_ENV = {
   NODE_ENV: 'test',

@@ -16,7 +16,7 @@ import { ForgotPasswordModule } from './contracts/forgot-password/forgot-passwor
 import { AuthResetPasswordModule } from './contracts/auth-resetpassword/auth-resetpassword.module.js';
 import { TokenLinkModule } from './contracts/token-link/token-link.module.js';
 import { PagesModule } from './pages/pages.module.js';
-import { devMailboxEnabled, NodeEnv, parseEnv, readProcessEnv } from './config/env.js';
+import { devMailboxEnabled, parseEnv, readProcessEnv } from './config/env.js';
 import { DevMailboxModule } from './dev-mailbox/dev-mailbox.module.js';
 import { OAuthModule } from './oauth/oauth.module.js';
 import { MailModule } from './mail/mail.module.js';
@@ -25,7 +25,6 @@ import { MailModule } from './mail/mail.module.js';
 export class AppModule {
   /** `env` overrides process.env, so tests can run differently configured apps side by side. */
   static forRoot(env: Record<string, string | undefined> = {}, observability: ObservabilityOptions = {}): DynamicModule {
-    const production = ({ ...readProcessEnv(), ...env }.NODE_ENV ?? NodeEnv.Development) === NodeEnv.Production;
     const devMailbox = devMailboxEnabled(parseEnv({ ...readProcessEnv(), ...env }));
     return {
       module: AppModule,
@@ -39,14 +38,14 @@ export class AppModule {
         HealthModule,
         AuthModule,
         EventEmitterModule.forRoot(),
-        MailModule.register({ production }),
+        MailModule,
         ResetModule,
         UsernameCodeModule,
         ForgotPasswordModule,
         AuthResetPasswordModule,
         TokenLinkModule,
         OAuthModule,
-        PagesModule.register({ production }),
+        PagesModule,
         ...(devMailbox ? [DevMailboxModule] : []),
       ],
       providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],

@@ -6,7 +6,7 @@ import { Logger as PinoNestLogger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { AppModule } from './app.module.js';
 import { createValidationPipe } from './common/validation.js';
-import { setupSwagger } from './common/openapi.js';
+import { setupSwagger } from './openapi.js';
 import { requireKnownContentType } from './common/content-type.hook.js';
 import { requireValidClientAddress, trustedHops } from './common/client-address.js';
 import { useDepthLimitedJsonParser } from './common/json-body-parser.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateSigningJwk } from '../src/config/app-config.js';
-import { loadJwkSet } from '../src/tokens/jwk-set.js';
+import { loadJwkSet } from '../src/config/jwk-set.js';
 import { ensureBuilt } from './support/built-app.js';
 import { runCli } from './support/cli.js';
 

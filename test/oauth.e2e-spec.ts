@@ -404,7 +404,7 @@ describe('OAuth endpoints for other services', () => {
       const a = await createAccount(t);
       const pair = await loginPair(a);
       const claims = claimsOf(pair.access_token);
-      const { AccessTokens } = await import('../src/auth/access-tokens.js');
+      const { AccessTokens } = await import('../src/tokens/access-tokens.js');
       const mixed = await t.app.get(AccessTokens).sign(a.id, { sid: claims.sid, ver: claims.ver, token_use: 'service' }, 60);
       expect((await t.http.get('/auth/sessions', { token: mixed })).status).toBe(401);
       expect((await t.http.get('/auth/sessions', { token: pair.access_token })).status).toBe(200);

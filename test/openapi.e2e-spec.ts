@@ -4,7 +4,7 @@
  * end-to-end suites is also validated against the document by test/support/http.ts.)
  */
 import { readFileSync } from 'node:fs';
-import { SUPPORTED_LOCALES } from '../src/mail/locale.js';
+import { SUPPORTED_LOCALES } from '../src/locale/locale.js';
 import { startTestApp, TestApp } from './support/app.js';
 import { createAccount } from './support/accounts.js';
 import { conformanceFor } from './support/openapi-conformance.js';

@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Injectable, createParamDecorator } from 
 import type { FastifyRequest } from 'fastify';
 import { unauthorized } from '../common/error-catalogue.js';
 import { SessionsService } from '../sessions/sessions.service.js';
-import { AccessTokens } from './access-tokens.js';
+import { AccessTokens } from '../tokens/access-tokens.js';
 
 export interface AuthenticatedUser {
   id: string;

@@ -1,6 +1,6 @@
 import { Command, CommandRunner, Option } from 'nest-commander';
 import { refuse, withServiceClients } from './clients-cli.module.js';
-import { KNOWN_SCOPES } from './scopes.js';
+import { KNOWN_SCOPES } from '../tokens/scopes.js';
 import { InvalidClientDefinition } from './service-clients.service.js';
 
 interface CreateOptions {

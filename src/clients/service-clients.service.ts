@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ClientSecrets } from './client-secrets.js';
-import { isKnownScope, KNOWN_SCOPES } from './scopes.js';
+import { isKnownScope, KNOWN_SCOPES } from '../tokens/scopes.js';
 import { ServiceClientsRepository } from './service-clients.repository.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

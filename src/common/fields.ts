@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsDefined, IsEmail, IsOptional, IsString, Length, Matches, MaxLength, ValidateIf } from 'class-validator';
-import { SUPPORTED_LOCALES } from '../mail/locale.js';
+import { SUPPORTED_LOCALES } from '../locale/locale.js';
 
 /**
  * Request fields shared by the DTOs: each limit, its message and its documentation are

@@ -1,7 +1,7 @@
 import { createParamDecorator, ExecutionContext, Injectable, PipeTransform } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { AppConfig } from '../config/app-config.js';
-import { type Locale, resolveLocale } from '../mail/locale.js';
+import { type Locale, resolveLocale } from '../locale/locale.js';
 
 /** Where a route reads the language asked for, in this order: a body field, a query parameter, Accept-Language. */
 export interface LocaleSources {

@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadJwkSet } from '../tokens/jwk-set.js';
+import { loadJwkSet } from './jwk-set.js';
 import { devMailboxEnabled, Env, NodeEnv } from './env.js';
 
 export type DatabaseTarget =

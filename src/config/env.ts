@@ -17,7 +17,7 @@ import {
   ValidateBy,
   validateSync,
 } from 'class-validator';
-import { SUPPORTED_LOCALES } from '../mail/locale.js';
+import { SUPPORTED_LOCALES } from '../locale/locale.js';
 
 /**
  * Every environment variable the service reads, with its default.

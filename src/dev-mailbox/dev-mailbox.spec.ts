@@ -10,11 +10,9 @@ import { DevMailboxModule } from './dev-mailbox.module.js';
 
 describe('dev mailbox', () => {
   it('mounts the dev mailbox page and its message frame only through DevMailboxModule, which the app imports only while the dev mailbox is on (not with SMTP_URL; production: see the devMailboxEnabled spec)', () => {
-    for (const production of [true, false]) {
-      expect(PagesModule.register({ production }).controllers).toContain(ResetPasswordPagesController);
-      expect(PagesModule.register({ production }).controllers).not.toContain(DevMailboxFrameController);
-      expect(MailModule.register({ production }).controllers ?? []).not.toContain(DevMailboxController);
-    }
+    expect(Reflect.getMetadata('controllers', PagesModule)).toContain(ResetPasswordPagesController);
+    expect(Reflect.getMetadata('controllers', PagesModule)).not.toContain(DevMailboxFrameController);
+    expect(Reflect.getMetadata('controllers', MailModule) ?? []).not.toContain(DevMailboxController);
     expect(Reflect.getMetadata('controllers', DevMailboxModule)).toEqual([DevMailboxController, DevMailboxFrameController]);
     const imported = (env: Record<string, string>) => (AppModule.forRoot(env).imports ?? []).includes(DevMailboxModule);
     expect(imported({})).toBe(true);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { DevMailboxMessage } from './dev-mailbox-message.entity.js';
-import type { RenderedMail } from './templates.js';
+import type { RenderedMail } from '../presentation/mail-templates.js';
 
 export interface DevMessage {
   id: string;

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
-import type { Locale } from './locale.js';
+import type { Locale } from '../locale/locale.js';
 import { MailOutboxMessageRepository } from './mail-outbox-message.repository.js';
 import { OutboxCrypto } from './outbox-crypto.js';
-import type { TemplateName } from './templates.js';
+import type { TemplateName } from '../presentation/mail-templates.js';
 
 export interface OutgoingMail {
   to: string;

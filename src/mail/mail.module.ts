@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { MailerModule, MailerOptions } from '@nestjs-modules/mailer';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config.js';
@@ -12,34 +12,27 @@ import { ResetMailListener } from './reset-mail.listener.js';
 import { SMTP_TIMEOUTS } from './mail-delivery.worker.js';
 import { Presentation } from '../presentation/presentation.js';
 
-@Module({})
-export class MailModule {
-  /** The dev mailbox's routes are DevMailboxModule's, mounted only when it is on. */
-  static register(_options: { production: boolean }): DynamicModule {
-    return {
-      module: MailModule,
-      // Global until the page and dev mailbox modules import it.
-      global: true,
-      imports: [
-        TypeOrmModule.forFeature([MailOutboxMessage, DevMailboxMessage]),
-        MailerModule.forRootAsync({
-          imports: [],
-          inject: [AppConfig],
-          useFactory: (config: AppConfig): MailerOptions => ({
-            // Without SMTP_URL (development) nodemailer renders the message and the worker
-            // keeps it in the dev mailbox. With it, connections are pooled and reused: opening one
-            // per message (greeting, EHLO, TLS for smtps) cost ~100 ms per message in the
-            // benchmark; `?pool=false` in SMTP_URL turns pooling off.
-            // The worker keeps MAIL_CONCURRENCY messages in flight, one per pooled connection.
-            transport: config.mail.smtpUrl
-              ? { url: config.mail.smtpUrl, pool: true, maxConnections: config.mail.concurrency, maxMessages: 1000, ...SMTP_TIMEOUTS }
-              : { jsonTransport: true },
-            defaults: { from: config.mail.from } as MailerOptions['defaults'],
-          }),
-        }),
-      ],
-      providers: [MailOutbox, MailOutboxMessageRepository, MailDeliveryWorker, DevMailbox, Presentation, ResetMailListener],
-      exports: [MailOutbox, MailDeliveryWorker, DevMailbox, Presentation],
-    };
-  }
-}
+/** The mail outbox, its delivery worker, the dev mailbox store and the templates (Presentation). The dev mailbox's routes are DevMailboxModule's, mounted only when it is on. */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([MailOutboxMessage, DevMailboxMessage]),
+    MailerModule.forRootAsync({
+      imports: [],
+      inject: [AppConfig],
+      useFactory: (config: AppConfig): MailerOptions => ({
+        // Without SMTP_URL (development) nodemailer renders the message and the worker
+        // keeps it in the dev mailbox. With it, connections are pooled and reused: opening one
+        // per message (greeting, EHLO, TLS for smtps) cost ~100 ms per message in the
+        // benchmark; `?pool=false` in SMTP_URL turns pooling off.
+        // The worker keeps MAIL_CONCURRENCY messages in flight, one per pooled connection.
+        transport: config.mail.smtpUrl
+          ? { url: config.mail.smtpUrl, pool: true, maxConnections: config.mail.concurrency, maxMessages: 1000, ...SMTP_TIMEOUTS }
+          : { jsonTransport: true },
+        defaults: { from: config.mail.from } as MailerOptions['defaults'],
+      }),
+    }),
+  ],
+  providers: [MailOutbox, MailOutboxMessageRepository, MailDeliveryWorker, DevMailbox, Presentation, ResetMailListener],
+  exports: [MailOutbox, MailDeliveryWorker, DevMailbox, Presentation],
+})
+export class MailModule {}

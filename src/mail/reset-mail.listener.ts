@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { AppConfig } from '../config/app-config.js';
 import { CodeGuessingDetected, PasswordChanged, ResetCommitted, ResetIssued } from '../reset/reset-events.js';
-import type { Locale } from './locale.js';
+import type { Locale } from '../locale/locale.js';
 import { MailDeliveryWorker } from './mail-delivery.worker.js';
 import { MailOutbox } from './mail-outbox.js';
-import type { TemplateName } from './templates.js';
+import type { TemplateName } from '../presentation/mail-templates.js';
 
 /** A time in the emails: UTC to the minute. */
 const utc = (date: Date) => date.toISOString().slice(0, 16).replace('T', ' ');

@@ -1,4 +1,4 @@
-import { parseScopeParameter } from '../clients/scopes.js';
+import { parseScopeParameter } from '../tokens/scopes.js';
 import { basicCredentials } from './client-authentication.js';
 
 const encode = (text: string) => `Basic ${Buffer.from(text).toString('base64')}`;

@@ -1,5 +1,5 @@
 import type { DocumentBuilder } from '@nestjs/swagger';
-import { SERVICE_SCOPES } from '../clients/scopes.js';
+import { SERVICE_SCOPES } from '../tokens/scopes.js';
 
 export { OAUTH_TAG_OBJECT } from './oauth.tag.js';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AccessTokens, userClaims } from '../auth/access-tokens.js';
-import { parseScopeParameter } from '../clients/scopes.js';
+import { AccessTokens, userClaims } from '../tokens/access-tokens.js';
+import { parseScopeParameter } from '../tokens/scopes.js';
 import { AuthenticatedClient, ServiceClientsService } from '../clients/service-clients.service.js';
 import { SessionsService, TokenPair } from '../sessions/sessions.service.js';
 import type { IntrospectionDto } from './dto/oauth.dto.js';

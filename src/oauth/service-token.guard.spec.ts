@@ -6,7 +6,7 @@ import { Test } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database.js';
 import { TEST_SECRETS } from '../../test/support/app.js';
-import { AccessTokens } from '../auth/access-tokens.js';
+import { AccessTokens } from '../tokens/access-tokens.js';
 import { type AuthenticatedClient, ServiceClientsService } from '../clients/service-clients.service.js';
 import { ApiExceptionFilter } from '../common/api-exception.filter.js';
 import { CommonModule } from '../common/common.module.js';

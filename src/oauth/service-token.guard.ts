@@ -2,7 +2,7 @@ import { applyDecorators, CanActivate, createParamDecorator, ExecutionContext, I
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { bearerToken } from '../auth/access-token.guard.js';
-import type { ServiceScope } from '../clients/scopes.js';
+import type { ServiceScope } from '../tokens/scopes.js';
 import { AuthenticatedClient, ServiceClientsService } from '../clients/service-clients.service.js';
 import { ClientAuthentication, hasBasicCredentials } from './client-authentication.js';
 import { insufficientScope, invalidClient, invalidToken } from './oauth.presenter.js';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { JWTPayload } from 'jose';
-import { AccessTokens } from '../auth/access-tokens.js';
+import { AccessTokens } from '../tokens/access-tokens.js';
 import { AppConfig } from '../config/app-config.js';
 
 /** `token_use` of a service client's access token. */

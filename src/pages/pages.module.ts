@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { MailModule } from '../mail/mail.module.js';
 import { ResetModule } from '../reset/reset.module.js';
 import { PageExceptionFilter } from './page-exception.filter.js';
@@ -12,17 +12,9 @@ import { SiteController } from './site.controller.js';
  * mailbox's page and frames are DevMailboxModule's (src/dev-mailbox/). The reset core is
  * ResetModule's; the page templates (Presentation) are the mail module's.
  */
-@Module({})
-export class PagesModule {
-  static register(_options: { production: boolean }): DynamicModule {
-    return {
-      module: PagesModule,
-      imports: [ResetModule, MailModule],
-      controllers: [
-        ResetPasswordPagesController,
-        SiteController,
-      ],
-      providers: [PageExceptionFilter, SameSiteFormGuard],
-    };
-  }
-}
+@Module({
+  imports: [ResetModule, MailModule],
+  controllers: [ResetPasswordPagesController, SiteController],
+  providers: [PageExceptionFilter, SameSiteFormGuard],
+})
+export class PagesModule {}

@@ -6,7 +6,7 @@ import type { FastifyReply } from 'fastify';
 import { ApiError } from '../common/api-error.js';
 import { RequestLocale } from '../common/request-locale.decorator.js';
 import { AppConfig } from '../config/app-config.js';
-import type { Locale } from '../mail/locale.js';
+import type { Locale } from '../locale/locale.js';
 import { PasswordPolicyError, type PasswordRule } from '../password/password-policy.js';
 import { type PageContext, type PageView, Presentation } from '../presentation/presentation.js';
 import { PasswordResetService } from '../reset/password-reset.service.js';

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SUPPORTED_LOCALES } from '../mail/locale.js';
+import { SUPPORTED_LOCALES } from '../locale/locale.js';
 import { BUILTIN_DIR, catalogueKeys, catalogueProblems, templateKeys } from './presentation.js';
 
 const ROOT_SRC = join(BUILTIN_DIR, '..');

@@ -5,8 +5,8 @@ import { Injectable } from '@nestjs/common';
 import Handlebars from 'handlebars';
 import i18next, { type i18n } from 'i18next';
 import { AppConfig } from '../config/app-config.js';
-import { SUPPORTED_LOCALES, type Locale } from '../mail/locale.js';
-import { MAIL_TEMPLATE_PARAMS, MAIL_TEMPLATES, type RenderedMail, type TemplateName } from '../mail/templates.js';
+import { SUPPORTED_LOCALES, type Locale } from '../locale/locale.js';
+import { MAIL_TEMPLATE_PARAMS, MAIL_TEMPLATES, type RenderedMail, type TemplateName } from './mail-templates.js';
 import { PASSWORD_MAX_BYTES, PasswordPolicy, SPECIAL_CHARACTER, type PasswordRule } from '../password/password-policy.js';
 
 /**

@@ -1,7 +1,7 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuthModule } from '../auth/auth.module.js';
 import { AppConfig } from '../config/app-config.js';
+import { PasswordModule } from '../password/password.module.js';
 import { RedisConnection, RedisModule } from '../redis/redis.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { UsersModule } from '../users/users.module.js';
@@ -28,17 +28,14 @@ import { PostgresSendThrottle, SendThrottle } from './send-throttle.js';
  * The reset core: PasswordResetService for the contracts and pages, ResetConsumer for a
  * password change. It knows nothing of mail: the mail and events modules handle its domain
  * events (reset-events.ts), which need EventEmitterModule at the root.
- *
- * Global, re-exporting AuthModule, until the contract and page modules import what they use.
  */
-@Global()
 @Module({
   imports: [
     TypeOrmModule.forFeature([ResetCode, HiddenResetRequest, SendThrottleHit, CodeFailure, CodeFailureAlert]),
     UsersModule,
     SessionsModule,
+    PasswordModule,
     RedisModule,
-    AuthModule,
   ],
   providers: [
     PasswordResetService,
@@ -57,6 +54,6 @@ import { PostgresSendThrottle, SendThrottle } from './send-throttle.js';
     // In Redis when REDIS_URL is set (shared by replicas), else in PostgreSQL.
     { provide: SendThrottle, inject: [RedisConnection, AppConfig, PostgresSendThrottle], useFactory: sendThrottleFor },
   ],
-  exports: [PasswordResetService, ResetConsumer, ResetSecrets, ResetCodeRepository, AuthModule],
+  exports: [PasswordResetService, ResetConsumer, ResetSecrets, ResetCodeRepository],
 })
 export class ResetModule {}

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { AccessTokens, IssuedToken } from '../auth/access-tokens.js';
+import { AccessTokens, IssuedToken } from '../tokens/access-tokens.js';
 import { ApiError } from '../common/api-error.js';
 import { AppConfig } from '../config/app-config.js';
 import { RefreshTokenSecrets } from './refresh-token-secrets.js';

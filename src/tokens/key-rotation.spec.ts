@@ -1,5 +1,5 @@
 import { generateSigningJwk } from '../config/app-config.js';
-import { loadJwkSet } from './jwk-set.js';
+import { loadJwkSet } from '../config/jwk-set.js';
 import { rotateKeySet } from './key-rotation.js';
 
 describe('rotateKeySet', () => {

@@ -1,5 +1,5 @@
 import { generateSigningJwk, type JwkSet, type JwtAlg } from '../config/app-config.js';
-import { loadJwkSet } from './jwk-set.js';
+import { loadJwkSet } from '../config/jwk-set.js';
 
 export type AsymmetricAlg = Exclude<JwtAlg, 'HS256'>;
 

@@ -1,7 +1,7 @@
 import { createSecretKey, type KeyObject } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig, type JwtAlg } from '../config/app-config.js';
-import { type LoadedKey, loadJwkSet, type PublicJwk } from './jwk-set.js';
+import { type LoadedKey, loadJwkSet, type PublicJwk } from '../config/jwk-set.js';
 
 export type { PublicJwk };
 

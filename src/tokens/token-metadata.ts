@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { KNOWN_SCOPES } from '../clients/scopes.js';
+import { KNOWN_SCOPES } from './scopes.js';
 import { AppConfig } from '../config/app-config.js';
 import type { JwksDto, OpenIdConfigurationDto } from './dto/well-known.dto.js';
 import { SigningKeys } from './signing-keys.js';

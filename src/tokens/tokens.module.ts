@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AccessTokens } from '../auth/access-tokens.js';
+import { AccessTokens } from './access-tokens.js';
 import { SigningKeys } from './signing-keys.js';
 import { TokenMetadata } from './token-metadata.js';
 import { WellKnownController } from './well-known.controller.js';

@@ -1,5 +1,5 @@
+import { domainToASCII } from 'node:url';
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { normalizeEmail } from '../../users/email-address.js';
 
 /**
  * Stored addresses in the normal form lookups now use (UTS #46 domain, NFC local part), so an
@@ -25,4 +25,18 @@ export class NormalizeEmails1796100000000 implements MigrationInterface {
   async down(): Promise<void> {
     // The earlier forms are not kept; they looked up the same accounts.
   }
+}
+
+/**
+ * The normal form as this migration defined it, frozen here on purpose: a migration is history,
+ * and a later change to users/email-address.ts must not change what this step did to a database.
+ */
+function normalizeEmail(email: string): string {
+  const trimmed = email.trim();
+  const at = trimmed.lastIndexOf('@');
+  if (at < 0) return trimmed.normalize('NFC').toLowerCase();
+  const local = trimmed.slice(0, at).normalize('NFC').toLowerCase();
+  const domain = trimmed.slice(at + 1);
+  const ascii = domainToASCII(domain).replace(/\.$/, '');
+  return `${local}@${ascii || domain.normalize('NFC').toLowerCase()}`;
 }

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { KNOWN_SCOPES } from '../../clients/scopes.js';
+import { KNOWN_SCOPES } from '../../tokens/scopes.js';
 
 /** The error body of the OAuth routes (RFC 6749 §5.2). */
 export class OAuthErrorDto {

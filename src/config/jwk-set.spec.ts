@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { generateSigningJwk } from '../config/app-config.js';
+import { generateSigningJwk } from './app-config.js';
 import { loadJwkSet } from './jwk-set.js';
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi'];

@@ -1,9 +1,9 @@
 import 'reflect-metadata';
 import { AppConfig } from '../config/app-config.js';
 import { parseEnv } from '../config/env.js';
-import { Presentation } from '../presentation/presentation.js';
-import { SUPPORTED_LOCALES } from './locale.js';
-import { MAIL_TEMPLATES } from './templates.js';
+import { Presentation } from './presentation.js';
+import { SUPPORTED_LOCALES } from '../locale/locale.js';
+import { MAIL_TEMPLATES } from './mail-templates.js';
 
 const SECRETS = { JWT_SECRET: 'j'.repeat(40), RESET_SECRET: 'r'.repeat(40), NODE_ENV: 'test', DATA_DIR: '/nonexistent-data-dir' };
 const presentation = (env: Record<string, string> = {}) => new Presentation(new AppConfig(parseEnv({ ...SECRETS, ...env })));

@@ -1,15 +1,15 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
-import { ACCOUNTS_TAG_OBJECT } from '../auth/accounts.tag.js';
-import { TOKENS_TAG_OBJECT } from '../tokens/tokens.tag.js';
-import { AppConfig } from '../config/app-config.js';
-import { AUTH_RESETPASSWORD_TAG_OBJECT } from '../contracts/auth-resetpassword/auth-resetpassword.tag.js';
-import { FORGOT_PASSWORD_TAG_OBJECT } from '../contracts/forgot-password/forgot-password.tag.js';
-import { TOKEN_LINK_TAG_OBJECT } from '../contracts/token-link/token-link.tag.js';
-import { USERNAME_CODE_TAG_OBJECT } from '../contracts/username-code/username-code.tag.js';
-import { OPERATIONS_TAG_OBJECT } from '../health/health.tag.js';
-import { oauthSecuritySchemes, OAUTH_TAG_OBJECT } from '../oauth/oauth.openapi.js';
-import { schemaExtras } from './swagger.js';
+import { ACCOUNTS_TAG_OBJECT } from './auth/accounts.tag.js';
+import { TOKENS_TAG_OBJECT } from './tokens/tokens.tag.js';
+import { AppConfig } from './config/app-config.js';
+import { AUTH_RESETPASSWORD_TAG_OBJECT } from './contracts/auth-resetpassword/auth-resetpassword.tag.js';
+import { FORGOT_PASSWORD_TAG_OBJECT } from './contracts/forgot-password/forgot-password.tag.js';
+import { TOKEN_LINK_TAG_OBJECT } from './contracts/token-link/token-link.tag.js';
+import { USERNAME_CODE_TAG_OBJECT } from './contracts/username-code/username-code.tag.js';
+import { OPERATIONS_TAG_OBJECT } from './health/health.tag.js';
+import { oauthSecuritySchemes, OAUTH_TAG_OBJECT } from './oauth/oauth.openapi.js';
+import { schemaExtras } from './common/swagger.js';
 
 /** Swagger UI's order: accounts and sessions, the four contracts, OAuth for other services, then operations. */
 const TAGS = [

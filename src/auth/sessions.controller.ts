@@ -1,13 +1,13 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { AccessTokenGuard, CurrentUser } from '../auth/access-token.guard.js';
-import type { AuthenticatedUser } from '../auth/access-token.guard.js';
-import { TokenDto } from '../auth/dto/responses.dto.js';
+import { AccessTokenGuard, CurrentUser } from './access-token.guard.js';
+import type { AuthenticatedUser } from './access-token.guard.js';
+import { TokenDto } from './dto/responses.dto.js';
 import { ApiErrors, BODY_ERRORS, DEFAULT_ERROR_SHAPE, fieldError, SERVICE_ERRORS } from '../common/swagger.js';
 import { UNAUTHORIZED } from '../common/error-catalogue.js';
 import { TOKENS_TAG } from '../tokens/tokens.tag.js';
 import { RefreshDto, SessionDto } from './dto/sessions.dto.js';
-import { SessionsService } from './sessions.service.js';
+import { SessionsService } from '../sessions/sessions.service.js';
 
 const ApiBearerErrors = (...more: typeof BODY_ERRORS) =>
   ApiErrors(DEFAULT_ERROR_SHAPE, [UNAUTHORIZED, ...more, ...SERVICE_ERRORS], {

@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import type { JwkSet, JwtAlg } from '../config/app-config.js';
+import type { JwkSet, JwtAlg } from './app-config.js';
 
 /** A public key as published in the JWK Set: never a private part. */
 export interface PublicJwk {

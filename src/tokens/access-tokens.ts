@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { type JWTPayload, jwtVerify, SignJWT } from 'jose';
 import { AppConfig } from '../config/app-config.js';
-import { SigningKeys } from '../tokens/signing-keys.js';
+import { SigningKeys } from './signing-keys.js';
 
 export interface AccessTokenClaims {
   sub: string;
