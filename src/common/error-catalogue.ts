@@ -16,6 +16,7 @@ const DATABASE_AWAY_RETRY_SECONDS = 5;
 
 export const UNAUTHORIZED: ErrorCase = { status: 401, code: 'unauthorized', message: 'A valid Bearer access token is required' };
 export const TOO_MANY_REQUESTS: ErrorCase = { status: 429, code: 'too_many_requests', message: 'Too many requests, try again later' };
+export const TOO_MANY_RESET_REQUESTS: ErrorCase = { status: 429, code: 'too_many_requests', message: 'Too many password reset requests; try again later' };
 export const TOO_MANY_ATTEMPTS: ErrorCase = { status: 429, code: 'too_many_attempts', message: 'Too many failed attempts, try again later' };
 export const SERVICE_UNAVAILABLE: ErrorCase = {
   status: 503,
@@ -30,6 +31,9 @@ export const unauthorized = () => raise(UNAUTHORIZED, { 'WWW-Authenticate': 'Bea
 
 /** 429 from a request budget (per client IP); each contract's presenter renders its own body. */
 export const tooManyRequests = (retryAfterSeconds: number) => raise(TOO_MANY_REQUESTS, retryAfter(retryAfterSeconds));
+
+/** 429 from the reset send throttle (RESET_SEND_LIMIT per subject). */
+export const tooManyResetRequests = (retryAfterSeconds: number) => raise(TOO_MANY_RESET_REQUESTS, retryAfter(retryAfterSeconds));
 
 /** 429 from the failed-login throttle. */
 export const tooManyAttempts = (retryAfterSeconds: number) => raise(TOO_MANY_ATTEMPTS, retryAfter(retryAfterSeconds));

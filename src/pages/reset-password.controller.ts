@@ -1,6 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { AcceptsForms } from '../common/content-type.hook.js';
-import { ModuleRef } from '@nestjs/core';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { ApiError } from '../common/api-error.js';
@@ -11,8 +10,6 @@ import { PasswordPolicyError, type PasswordRule } from '../password/password-pol
 import { type PageContext, type PageView, Presentation } from '../presentation/presentation.js';
 import { PasswordResetService } from '../reset/password-reset.service.js';
 import { ResetError } from '../reset/reset-errors.js';
-import { ResetRequests } from '../reset/reset-requests.js';
-import { ResetSecrets } from '../reset/reset-secrets.js';
 import { StrictRateLimit } from '../throttling/strict-rate-limit.decorator.js';
 import { PageExceptionFilter } from './page-exception.filter.js';
 import { pageCsp, setPageHeaders } from './page-headers.js';
@@ -52,8 +49,6 @@ export class ResetPasswordPagesController {
     private readonly reset: PasswordResetService,
     private readonly config: AppConfig,
     private readonly presentation: Presentation,
-    private readonly secrets: ResetSecrets,
-    private readonly moduleRef: ModuleRef,
   ) {
     this.csp = pageCsp(config.brand.logoUrl);
   }
@@ -235,19 +230,11 @@ export class ResetPasswordPagesController {
 
   private async linkError(reply: FastifyReply, locale: Locale, code: string, switchPath: string, token?: string): Promise<string> {
     reply.status(code === 'token_missing' ? 400 : 410);
-    if (code === 'token_invalid' && token && (await this.alreadyUsed(token))) {
+    if (code === 'token_invalid' && token && (await this.reset.tokenWasUsed(token))) {
       return this.page(reply, 'link-used', { locale, switchPath });
     }
     const reason = code === 'token_expired' ? 'expired' : code === 'token_missing' ? 'missing' : 'invalid';
     const message = this.text(locale, `page.linkError.${reason}`);
     return this.page(reply, 'link-error', { locale, reason, message, switchPath, identifier: {} });
-  }
-
-  /** Whether the token is genuine and its reset was completed (read-only). */
-  private async alreadyUsed(token: string): Promise<boolean> {
-    const id = this.secrets.parseToken(token);
-    if (!id) return false;
-    const request = await this.moduleRef.get(ResetRequests, { strict: false }).byId(id);
-    return !!request && !!request.usedAt && this.secrets.tokenMatches(token, request.tokenHash);
   }
 }

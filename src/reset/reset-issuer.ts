@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { tooManyResetRequests } from '../common/error-catalogue.js';
 import { AppConfig } from '../config/app-config.js';
 import { Metrics } from '../observability/metrics.js';
 import { DurationSampler } from './duration-sampler.js';
@@ -11,7 +12,7 @@ import { ResetCodeRepository } from './reset-code.repository.js';
 import { ResetError } from './reset-errors.js';
 import { ResetCommitted, ResetEvents, ResetIssued } from './reset-events.js';
 import { ResetSecrets } from './reset-secrets.js';
-import { SendThrottle, tooManyRequests } from './send-throttle.js';
+import { SendThrottle } from './send-throttle.js';
 
 export interface RequestResetOptions {
   /**
@@ -76,7 +77,7 @@ export class ResetIssuer {
     await this.db.transaction(async (tx) => {
       await this.throttle.consume(tx, `name:${name}`);
       const accountWait = await this.throttle.take(tx, `account:${user.id}`);
-      if (accountWait !== null && !hiding) throw tooManyRequests(accountWait);
+      if (accountWait !== null && !hiding) throw tooManyResetRequests(accountWait);
       const recipients = [];
       if (accountWait === null) {
         for (const e of user.emails) {

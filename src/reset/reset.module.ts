@@ -54,6 +54,6 @@ import { PostgresSendThrottle, SendThrottle } from './send-throttle.js';
     // In Redis when REDIS_URL is set (shared by replicas), else in PostgreSQL.
     { provide: SendThrottle, inject: [RedisConnection, AppConfig, PostgresSendThrottle], useFactory: sendThrottleFor },
   ],
-  exports: [PasswordResetService, ResetConsumer, ResetSecrets, ResetCodeRepository],
+  exports: [PasswordResetService, ResetConsumer],
 })
 export class ResetModule {}

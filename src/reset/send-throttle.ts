@@ -1,13 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { ApiError } from '../common/api-error.js';
+import { tooManyResetRequests } from '../common/error-catalogue.js';
 import { AppConfig } from '../config/app-config.js';
 import { SendThrottleHitRepository } from './send-throttle-hit.repository.js';
-
-export const tooManyRequests = (retryAfterSeconds: number) =>
-  new ApiError(429, 'too_many_requests', 'Too many password reset requests; try again later', {}, {
-    'Retry-After': String(Math.max(1, Math.ceil(retryAfterSeconds))),
-  });
 
 /**
  * At most RESET_SEND_LIMIT reset requests per subject (an account name, an account, a delivery
@@ -23,7 +18,7 @@ export abstract class SendThrottle {
   /** take(), with a spent budget thrown as a 429 ApiError with Retry-After. */
   async consume(tx: EntityManager, subject: string): Promise<void> {
     const retryAfter = await this.take(tx, subject);
-    if (retryAfter !== null) throw tooManyRequests(retryAfter);
+    if (retryAfter !== null) throw tooManyResetRequests(retryAfter);
   }
 }
 

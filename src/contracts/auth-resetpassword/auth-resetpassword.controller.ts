@@ -7,7 +7,7 @@ import { PresentErrors } from '../../common/error-presenters.js';
 import { RequestLocale } from '../../common/request-locale.decorator.js';
 import { LOCALE_DESCRIPTION } from '../../common/fields.js';
 import { ApiErrors, BODY_ERRORS, fieldError, SERVICE_ERRORS } from '../../common/swagger.js';
-import { TOO_MANY_ATTEMPTS, UNAUTHORIZED } from '../../common/error-catalogue.js';
+import { TOO_MANY_ATTEMPTS, TOO_MANY_RESET_REQUESTS, UNAUTHORIZED } from '../../common/error-catalogue.js';
 import { PasswordChangeService } from '../../auth/password-change.service.js';
 import { PasswordResetService } from '../../reset/password-reset.service.js';
 import { StrictRateLimit } from '../../throttling/strict-rate-limit.decorator.js';
@@ -46,7 +46,7 @@ export class AuthResetPasswordController {
     { status: 400, code: 'no_email_addresses', message: 'There are no email addresses for this account' },
     { status: 404, code: 'unknown_account', message: 'No account with this email address' },
     ...BODY_ERRORS,
-    { status: 429, code: 'too_many_requests', message: 'Too many password reset requests; try again later' },
+    TOO_MANY_RESET_REQUESTS,
     ...SERVICE_ERRORS,
   ])
   async forgotPassword(

@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PresentErrors } from '../../common/error-presenters.js';
 import { RequestLocale } from '../../common/request-locale.decorator.js';
 import { ApiErrors, BODY_ERRORS, fieldError, SERVICE_ERRORS } from '../../common/swagger.js';
+import { TOO_MANY_RESET_REQUESTS } from '../../common/error-catalogue.js';
 import { PasswordResetService } from '../../reset/password-reset.service.js';
 import { StrictRateLimit } from '../../throttling/strict-rate-limit.decorator.js';
 import {
@@ -32,7 +33,7 @@ export class ForgotPasswordController {
     { status: 404, code: 'unknown_account', message: 'User not found' },
     fieldError('email', 'email must be an email', 'isEmail'),
     ...BODY_ERRORS,
-    { status: 429, code: 'too_many_requests', message: 'Too many password reset requests; try again later' },
+    TOO_MANY_RESET_REQUESTS,
     ...SERVICE_ERRORS,
   ])
   async sendCode(@Body() body: ForgotPasswordRequestDto, @RequestLocale({ acceptLanguage: true }) locale: string) {

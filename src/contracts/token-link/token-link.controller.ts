@@ -4,6 +4,7 @@ import { LOCALE_DESCRIPTION, TOKEN_MAX_LENGTH } from '../../common/fields.js';
 import { PresentErrors } from '../../common/error-presenters.js';
 import { RequestLocale } from '../../common/request-locale.decorator.js';
 import { ApiErrors, BODY_ERRORS, fieldError, SERVICE_ERRORS } from '../../common/swagger.js';
+import { TOO_MANY_RESET_REQUESTS } from '../../common/error-catalogue.js';
 import { PasswordResetService } from '../../reset/password-reset.service.js';
 import { StrictRateLimit } from '../../throttling/strict-rate-limit.decorator.js';
 import { ResetRequestDto, TOKEN_LINK_ERRORS, TokenLinkMessageDto, TokenResetDto } from './dto/token-link.dto.js';
@@ -30,7 +31,7 @@ export class TokenLinkController {
     fieldError('email', 'email or username is required', 'isDefined'),
     { status: 404, code: 'unknown_account', message: 'User not found' },
     ...BODY_ERRORS,
-    { status: 429, code: 'too_many_requests', message: 'Too many password reset requests; try again later' },
+    TOO_MANY_RESET_REQUESTS,
     ...SERVICE_ERRORS,
   ])
   async resetRequest(@Body() body: ResetRequestDto, @RequestLocale({ body: 'locale', query: 'locale' }) locale: string) {

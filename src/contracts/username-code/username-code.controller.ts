@@ -4,6 +4,7 @@ import { LOCALE_DESCRIPTION } from '../../common/fields.js';
 import { PresentErrors } from '../../common/error-presenters.js';
 import { RequestLocale } from '../../common/request-locale.decorator.js';
 import { ApiErrors, BODY_ERRORS, fieldError, SERVICE_ERRORS } from '../../common/swagger.js';
+import { TOO_MANY_RESET_REQUESTS } from '../../common/error-catalogue.js';
 import { PasswordResetService } from '../../reset/password-reset.service.js';
 import { StrictRateLimit } from '../../throttling/strict-rate-limit.decorator.js';
 import {
@@ -49,7 +50,7 @@ export class UsernameCodeController {
     { status: 400, code: 'no_email_addresses', message: 'There are no email addresses for this account' },
     UNKNOWN,
     ...BODY_ERRORS,
-    { status: 429, code: 'too_many_requests', message: 'Too many password reset requests; try again later' },
+    TOO_MANY_RESET_REQUESTS,
     ...SERVICE_ERRORS,
   ])
   async sendEmail(
