@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ResetConsumer } from '../reset/reset-consumer.js';
 import { ResetError } from '../reset/reset-errors.js';
-import { hashing, TranslatesResetFailures } from '../reset/reset-failures.js';
+import { hashing } from '../reset/reset-failures.js';
 import { SessionsService, TokenPair } from '../sessions/sessions.service.js';
 import { normalizeEmail, UsersService } from '../users/users.service.js';
 import { unauthorized } from './access-token.guard.js';
@@ -42,8 +42,10 @@ export class PasswordChangeService {
     private readonly sessions: SessionsService,
   ) {}
 
-  /** Returns the token pair of one new session: the change revokes every other, the caller's included. */
-  @TranslatesResetFailures()
+  /**
+   * Returns the token pair of one new session: the change revokes every other, the caller's
+   * included. Its route binds ResetFailuresInterceptor, like every password-setting route.
+   */
   async changePassword(change: PasswordChange): Promise<TokenPair> {
     const user = await this.users.findById(change.userId);
     if (!user) throw unauthorized();

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, Query, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, Res, UseFilters, UseGuards, UseInterceptors } from '@nestjs/common';
 import { AcceptsForms } from '../common/content-type.hook.js';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -10,6 +10,7 @@ import { PasswordPolicyError, type PasswordRule } from '../password/password-pol
 import { type PageContext, type PageView, Presentation } from '../presentation/presentation.js';
 import { PasswordResetService } from '../reset/password-reset.service.js';
 import { ResetError } from '../reset/reset-errors.js';
+import { ResetFailuresInterceptor } from '../reset/reset-failures.js';
 import { StrictRateLimit } from '../throttling/strict-rate-limit.decorator.js';
 import { PageExceptionFilter } from './page-exception.filter.js';
 import { pageCsp, setPageHeaders } from './page-headers.js';
@@ -73,6 +74,7 @@ export class ResetPasswordPagesController {
   }
 
   @Post()
+  @UseInterceptors(ResetFailuresInterceptor)
   @HttpCode(200)
   @UseGuards(SameSiteFormGuard)
   async submitLink(
@@ -110,6 +112,7 @@ export class ResetPasswordPagesController {
   }
 
   @Post('code')
+  @UseInterceptors(ResetFailuresInterceptor)
   @HttpCode(200)
   @UseGuards(SameSiteFormGuard)
   async submitCode(

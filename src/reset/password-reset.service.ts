@@ -3,7 +3,6 @@ import { CodeVerifier } from './code-verifier.js';
 import type { AccountRef } from './reset-accounts.js';
 import type { ResetCodeState } from './reset-code.entity.js';
 import { ResetConsumer } from './reset-consumer.js';
-import { TranslatesResetFailures } from './reset-failures.js';
 import { RequestResetOptions, ResetIssuer } from './reset-issuer.js';
 
 export type { AccountRef } from './reset-accounts.js';
@@ -13,7 +12,8 @@ export type { RequestResetOptions } from './reset-issuer.js';
  * The reset core every contract and page calls: issue a request (ResetIssuer: a 6-digit code
  * and a link token, mailed by the mail module's handler of ResetIssued), verify a code
  * (CodeVerifier), and consume a code or token exactly once while setting the new password
- * (ResetConsumer). Contracts only translate their bodies and errors.
+ * (ResetConsumer). Contracts only translate their bodies and errors; the handlers that set a
+ * password bind ResetFailuresInterceptor (reset-failures.ts) for database failures.
  */
 @Injectable()
 export class PasswordResetService {
@@ -37,7 +37,6 @@ export class PasswordResetService {
    * Sets a new password with the account's current code; the code is used up.
    * `confirmPassword`, when given, must equal the new password.
    */
-  @TranslatesResetFailures()
   async resetWithCode(ref: AccountRef, code: string, newPassword: string, confirmPassword?: string): Promise<void> {
     const verified = await this.verifier.verify(await this.verifier.target(ref), code);
     await this.consumer.withCode(verified, newPassword, confirmPassword);
@@ -47,7 +46,6 @@ export class PasswordResetService {
    * Sets a new password with a link token; the token is used up.
    * `confirmPassword`, when given, must equal the new password.
    */
-  @TranslatesResetFailures()
   resetWithToken(token: string | undefined, newPassword: string, confirmPassword?: string): Promise<void> {
     return this.consumer.withToken(token, newPassword, confirmPassword);
   }

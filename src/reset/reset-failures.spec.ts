@@ -1,7 +1,9 @@
+import type { CallHandler, ExecutionContext } from '@nestjs/common';
+import { defer, lastValueFrom } from 'rxjs';
 import { QueryFailedError } from 'typeorm';
 import { ApiError } from '../common/api-error.js';
 import { ResetError } from './reset-errors.js';
-import { asResetFailure, hashing, TranslatesResetFailures } from './reset-failures.js';
+import { asResetFailure, hashing, ResetFailuresInterceptor } from './reset-failures.js';
 
 const sqlError = (code: string, message = 'boom') => Object.assign(new Error(message), { code });
 
@@ -31,24 +33,15 @@ describe('asResetFailure', () => {
   });
 });
 
-describe('TranslatesResetFailures', () => {
-  class Probe {
-    @TranslatesResetFailures()
-    async fail(err: unknown): Promise<void> {
-      throw err;
-    }
+describe('ResetFailuresInterceptor', () => {
+  const interceptor = new ResetFailuresInterceptor();
+  const handle = (work: () => Promise<unknown>) =>
+    lastValueFrom(interceptor.intercept({} as ExecutionContext, { handle: () => defer(work) } as CallHandler));
 
-    @TranslatesResetFailures()
-    async ok(): Promise<string> {
-      return 'ok';
-    }
-  }
-
-  it('translates rejections and keeps results', async () => {
-    const probe = new Probe();
-    await expect(probe.ok()).resolves.toBe('ok');
-    await expect(probe.fail(sqlError('23502'))).rejects.toMatchObject({ code: 'database_failure', status: 500 });
-    await expect(probe.fail(new ApiError(400, 'x', 'y'))).rejects.toMatchObject({ code: 'x' });
+  it('translates what the handler throws and keeps its result', async () => {
+    await expect(handle(() => Promise.resolve('ok'))).resolves.toBe('ok');
+    await expect(handle(() => Promise.reject(sqlError('23502')))).rejects.toMatchObject({ code: 'database_failure', status: 500 });
+    await expect(handle(() => Promise.reject(new ApiError(400, 'x', 'y')))).rejects.toMatchObject({ code: 'x' });
   });
 });
 

@@ -1,3 +1,5 @@
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { catchError, Observable, throwError } from 'rxjs';
 import { TypeORMError } from 'typeorm';
 import { ApiError } from '../common/api-error.js';
 import { isDatabaseUnavailable, sqlState } from '../database/pg.js';
@@ -15,18 +17,16 @@ export function asResetFailure(err: unknown): unknown {
   return err;
 }
 
-/** Method decorator: rejections of the async method go through asResetFailure. */
-export function TranslatesResetFailures(): MethodDecorator {
-  return (_target, _key, descriptor: PropertyDescriptor) => {
-    const original = descriptor.value as (...args: unknown[]) => Promise<unknown>;
-    descriptor.value = async function (this: unknown, ...args: unknown[]) {
-      try {
-        return await original.apply(this, args);
-      } catch (err) {
-        throw asResetFailure(err);
-      }
-    };
-  };
+/**
+ * Binds asResetFailure to a route handler that sets a password through the reset core
+ * (`@UseInterceptors(ResetFailuresInterceptor)`): whatever the handler throws goes through it
+ * before the exception filter answers.
+ */
+@Injectable()
+export class ResetFailuresInterceptor implements NestInterceptor {
+  intercept(_context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    return next.handle().pipe(catchError((err: unknown) => throwError(() => asResetFailure(err))));
+  }
 }
 
 /** Runs a hasher call; whatever it throws becomes a 500 `hash_failure`. */

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Patch, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Patch, Post, Query, Req, UseGuards, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { AuthenticatedUser } from '../../auth/access-token.guard.js';
@@ -10,6 +10,7 @@ import { ApiErrors, BODY_ERRORS, fieldError, SERVICE_ERRORS } from '../../common
 import { TOO_MANY_ATTEMPTS, TOO_MANY_RESET_REQUESTS, UNAUTHORIZED } from '../../common/error-catalogue.js';
 import { PasswordChangeService } from '../../auth/password-change.service.js';
 import { PasswordResetService } from '../../reset/password-reset.service.js';
+import { ResetFailuresInterceptor } from '../../reset/reset-failures.js';
 import { StrictRateLimit } from '../../throttling/strict-rate-limit.decorator.js';
 import { AuthResetPasswordErrorPresenter } from './auth-resetpassword.presenter.js';
 import { AUTH_RESETPASSWORD_TAG } from './auth-resetpassword.tag.js';
@@ -58,6 +59,7 @@ export class AuthResetPasswordController {
   }
 
   @Patch('auth/resetpassword')
+  @UseInterceptors(ResetFailuresInterceptor)
   @HttpCode(200)
   @TokenResponse() // flow 2 answers a fresh access token
   @UseGuards(ChangeFlowBearerGuard)

@@ -1,10 +1,11 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, UseInterceptors } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PresentErrors } from '../../common/error-presenters.js';
 import { RequestLocale } from '../../common/request-locale.decorator.js';
 import { ApiErrors, BODY_ERRORS, fieldError, SERVICE_ERRORS } from '../../common/swagger.js';
 import { TOO_MANY_RESET_REQUESTS } from '../../common/error-catalogue.js';
 import { PasswordResetService } from '../../reset/password-reset.service.js';
+import { ResetFailuresInterceptor } from '../../reset/reset-failures.js';
 import { StrictRateLimit } from '../../throttling/strict-rate-limit.decorator.js';
 import {
   FASTAPI_ERRORS,
@@ -42,6 +43,7 @@ export class ForgotPasswordController {
   }
 
   @Post('confirm')
+  @UseInterceptors(ResetFailuresInterceptor)
   @HttpCode(200)
   @ApiOperation({
     operationId: 'forgotPasswordConfirm',

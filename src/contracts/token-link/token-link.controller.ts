@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post, Query } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Query, UseInterceptors } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { LOCALE_DESCRIPTION, TOKEN_MAX_LENGTH } from '../../common/fields.js';
 import { PresentErrors } from '../../common/error-presenters.js';
@@ -6,6 +6,7 @@ import { RequestLocale } from '../../common/request-locale.decorator.js';
 import { ApiErrors, BODY_ERRORS, fieldError, SERVICE_ERRORS } from '../../common/swagger.js';
 import { TOO_MANY_RESET_REQUESTS } from '../../common/error-catalogue.js';
 import { PasswordResetService } from '../../reset/password-reset.service.js';
+import { ResetFailuresInterceptor } from '../../reset/reset-failures.js';
 import { StrictRateLimit } from '../../throttling/strict-rate-limit.decorator.js';
 import { ResetRequestDto, TOKEN_LINK_ERRORS, TokenLinkMessageDto, TokenResetDto } from './dto/token-link.dto.js';
 import { TokenLinkErrorPresenter } from './token-link.presenter.js';
@@ -41,6 +42,7 @@ export class TokenLinkController {
   }
 
   @Post('reset')
+  @UseInterceptors(ResetFailuresInterceptor)
   @HttpCode(200)
   @ApiOperation({ operationId: 'tokenLinkReset', summary: 'Set a new password with the token from the email link; the token is used up', description: 'The token comes from the email link, as `?token=` or in the body. The password must meet the password policy; the token works once.' })
   @ApiQuery({ name: 'token', required: false, schema: { type: 'string', maxLength: TOKEN_MAX_LENGTH }, description: 'The token from the email link (or `token` in the body)' })

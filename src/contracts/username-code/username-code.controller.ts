@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, UseInterceptors } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { LOCALE_DESCRIPTION } from '../../common/fields.js';
 import { PresentErrors } from '../../common/error-presenters.js';
@@ -6,6 +6,7 @@ import { RequestLocale } from '../../common/request-locale.decorator.js';
 import { ApiErrors, BODY_ERRORS, fieldError, SERVICE_ERRORS } from '../../common/swagger.js';
 import { TOO_MANY_RESET_REQUESTS } from '../../common/error-catalogue.js';
 import { PasswordResetService } from '../../reset/password-reset.service.js';
+import { ResetFailuresInterceptor } from '../../reset/reset-failures.js';
 import { StrictRateLimit } from '../../throttling/strict-rate-limit.decorator.js';
 import {
   CheckCodeDto,
@@ -72,6 +73,7 @@ export class UsernameCodeController {
   }
 
   @Post('resetPassword')
+  @UseInterceptors(ResetFailuresInterceptor)
   @HttpCode(200)
   @ApiOperation({ operationId: 'usernameCodeResetPassword', summary: 'Set a new password with the code; the code is used up', description: 'Checks the code like checkCode, applies the password policy, sets the password, revokes every access token and mails a "password changed" notice.' })
   @ApiOkResponse({ type: UsernameCodeMessageDto, example: { msg: 'Changed password successful' } })
