@@ -20,6 +20,7 @@ import { devMailboxEnabled, NodeEnv, parseEnv, readProcessEnv } from './config/e
 import { DevMailboxModule } from './dev-mailbox/dev-mailbox.module.js';
 import { OAuthModule } from './oauth/oauth.module.js';
 import { MailModule } from './mail/mail.module.js';
+import { AdminModule } from './admin/admin.module.js';
 
 @Module({})
 export class AppModule {
@@ -46,6 +47,7 @@ export class AppModule {
         AuthResetPasswordModule,
         TokenLinkModule,
         OAuthModule,
+        AdminModule,
         PagesModule.register({ production }),
         ...(devMailbox ? [DevMailboxModule] : []),
       ],

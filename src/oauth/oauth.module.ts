@@ -1,6 +1,8 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { ClientsModule } from '../clients/clients.module.js';
+import { CommonModule } from '../common/common.module.js';
 import { ErrorPresenters } from '../common/error-presenters.js';
+import { TokensModule } from '../tokens/tokens.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { ClientAuthentication } from './client-authentication.js';
 import { OAuthController } from './oauth.controller.js';
@@ -14,7 +16,7 @@ import { ServiceTokens } from './service-tokens.js';
  * (`@RequireScopes`), which other modules use by importing this one.
  */
 @Module({
-  imports: [ClientsModule, SessionsModule],
+  imports: [ClientsModule, SessionsModule, TokensModule, CommonModule],
   controllers: [OAuthController],
   providers: [OAuthService, ServiceTokens, ClientAuthentication, ServiceTokenGuard],
   exports: [ServiceTokens, ClientAuthentication, ServiceTokenGuard, ClientsModule],

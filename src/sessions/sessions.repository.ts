@@ -127,7 +127,7 @@ export class SessionsRepository {
     const count = await this.sessions
       .createQueryBuilder('s')
       .innerJoin(User, 'u', 'u.id = s.user_id')
-      .where('s.id = :sessionId AND s.user_id = :userId AND u.token_version = :tokenVersion', { sessionId, userId, tokenVersion })
+      .where('s.id = :sessionId AND s.user_id = :userId AND u.token_version = :tokenVersion AND u.disabled_at IS NULL', { sessionId, userId, tokenVersion })
       .andWhere(live('s', idleSeconds))
       .getCount();
     return count > 0;
