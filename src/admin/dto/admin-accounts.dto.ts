@@ -3,6 +3,7 @@ import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { EMAIL_MAX_LENGTH, EmailField, NewPasswordField, trimString, UsernameField, USERNAME_MAX_LENGTH } from '../../common/fields.js';
 import { USERNAME_PATTERN } from '../../auth/dto/register.dto.js';
+import { ListOfRecords } from '../../common/input-rules.js';
 
 export const ADMIN_PAGE_MAX = 100;
 export const ADMIN_PAGE_DEFAULT = 50;
@@ -29,6 +30,7 @@ export class AdminCreateAccountDto {
   @ApiProperty({ type: [AdminNewEmailDto], maxItems: ADMIN_EMAILS_MAX, description: 'The first address is the primary one' })
   @IsArray({ message: '$property must be an array' })
   @ArrayMaxSize(ADMIN_EMAILS_MAX, { message: `$property must have at most ${ADMIN_EMAILS_MAX} addresses` })
+  @ListOfRecords()
   @ValidateNested({ each: true })
   @Type(() => AdminNewEmailDto)
   emails!: AdminNewEmailDto[];
