@@ -123,6 +123,25 @@ describe('Admin API /admin/accounts', () => {
       const noEmails = await create({ username: uniqueName() });
       expect([noEmails.status, noEmails.body.error_code]).toEqual([400, 'validation_failed']);
     });
+
+    it.each([
+      ['not a list', 'ada@example.com', ['body', 'emails']],
+      ['null', null, ['body', 'emails']],
+      ['an item that is not an object', [null], ['body', 'emails', 0]],
+      ['a nested list', [['ada@example.com']], ['body', 'emails', 0]],
+      ['an address that is an object', [{ email: { a: 1 } }], ['body', 'emails', 0, 'email']],
+      ['an invisible character', [{ email: 'ada\u200b@example.com' }], ['body', 'emails', 0, 'email']],
+      ['an unknown field', [{ email: 'ada@example.com', primary: true }], ['body', 'emails', 0, 'primary']],
+      ['verified that is not a boolean', [{ email: 'ada@example.com', verified: 'yes' }], ['body', 'emails', 0, 'verified']],
+      ['no address', [{ verified: true }], ['body', 'emails', 0, 'email']],
+      ['eleven addresses', Array.from({ length: 11 }, (_, i) => ({ email: `a${i}@example.com` })), ['body', 'emails']],
+    ])('refuses emails with %s: 400 naming the field, nothing created', async (_, emails, loc) => {
+      const username = uniqueName('bad');
+      const res = await create({ username, emails });
+      expect([res.status, res.body.error_code]).toEqual([400, 'validation_failed']);
+      expect(res.body.errors.map((e: { loc: unknown }) => e.loc)).toContainEqual(loc);
+      expect(await countRows('SELECT count(*) AS n FROM users WHERE username = $1', [username])).toBe(0);
+    });
   });
 
   describe('GET /admin/accounts', () => {
