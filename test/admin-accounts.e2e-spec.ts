@@ -248,8 +248,14 @@ describe('Admin API /admin/accounts', () => {
       const again = await remove(`${a.id}/emails/${encodeURIComponent(extra)}`);
       expect([again.status, again.body.error_code]).toEqual([404, 'email_not_found']);
       expect((await get(`/${a.id}`)).body.emails).toEqual([{ email: a.email, primary: true }]);
+
+      // Unlinking the primary address makes the oldest remaining one primary.
+      await t.http.post(`/admin/accounts/${a.id}/emails`, { email: extra }, { token: writer });
+      expect((await remove(`${a.id}/emails/${encodeURIComponent(a.email.toUpperCase())}`)).status).toBe(204);
+      expect((await get(`/${a.id}`)).body.emails).toEqual([{ email: extra, primary: true }]);
       expect((await eventsOf(t, a.id)).filter((e) => e.type === 'email.added').map((e) => e.data)).toEqual([
         { email: a.email, primary: true },
+        { email: extra, primary: false },
         { email: extra, primary: false },
       ]);
     });

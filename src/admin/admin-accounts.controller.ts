@@ -133,7 +133,7 @@ export class AdminAccountsController {
   @HttpCode(204)
   @ID
   @ApiParam({ name: 'email', example: 'ada@example.com' })
-  @ApiOperation({ operationId: 'adminRemoveEmail', summary: 'Unlink an address from an account' })
+  @ApiOperation({ operationId: 'adminRemoveEmail', summary: 'Unlink an address from an account', description: 'Unlinking the primary address makes the oldest remaining one primary.' })
   @ApiNoContentResponse({ description: 'Unlinked' })
   @AdminRoute('accounts:write', [NOT_FOUND, { status: 404, code: 'email_not_found', message: 'The account has no such email address' }])
   async removeEmail(@Param('id') id: string, @Param('email') email: string): Promise<void> {

@@ -143,7 +143,9 @@ export class AdminAccountsService {
 
   async removeEmail(id: string, email: string): Promise<void> {
     await this.inAccountTransaction(id, async (tx) => {
-      if (!(await this.users.deleteAddress(tx, id, email))) throw emailNotFound();
+      const removed = await this.users.deleteAddress(tx, id, email);
+      if (!removed) throw emailNotFound();
+      if (removed.wasPrimary) await this.users.promoteOldestAddress(tx, id);
     });
   }
 

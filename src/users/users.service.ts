@@ -188,15 +188,27 @@ export class UsersService {
     return (result.affected ?? 0) > 0;
   }
 
-  /** Unlinks one address of an account in `tx`; false when the account has no such address. */
-  async deleteAddress(tx: EntityManager, userId: string, email: string): Promise<boolean> {
+  /** Unlinks one address of an account in `tx`; whether it was the primary one, null when the account has no such address. */
+  async deleteAddress(tx: EntityManager, userId: string, email: string): Promise<{ wasPrimary: boolean } | null> {
     const result = await tx
       .createQueryBuilder()
       .delete()
       .from(UserEmail)
       .where('user_id = :userId AND email = :email', { userId, email: normalizeEmail(email) })
+      .returning(['isPrimary'])
       .execute();
-    return (result.affected ?? 0) > 0;
+    const row = (result.raw as { is_primary: boolean }[])[0];
+    return row ? { wasPrimary: row.is_primary } : null;
+  }
+
+  /** Makes the account's oldest address its primary one, in `tx` (after the primary was unlinked). */
+  async promoteOldestAddress(tx: EntityManager, userId: string): Promise<void> {
+    await tx
+      .createQueryBuilder()
+      .update(UserEmail)
+      .set({ isPrimary: true })
+      .where('id = (SELECT o.id FROM user_emails o WHERE o.user_id = :userId ORDER BY o.created_at, o.email LIMIT 1)', { userId })
+      .execute();
   }
 
   /** Sets a new hash and bumps the token version, which revokes every access token issued before. */
