@@ -86,7 +86,7 @@ export class AdminAccountsController {
 
   @Get(':id')
   @ID
-  @ApiOperation({ operationId: 'adminGetAccount', summary: 'One account' })
+  @ApiOperation({ operationId: 'adminGetAccount', summary: 'One account', description: 'Its username, addresses (the primary one first), whether it is disabled, and when it was created.' })
   @ApiOkResponse({ type: AdminAccountDto })
   @AdminRoute('accounts:read', [NOT_FOUND])
   get(@Param('id') id: string): Promise<AdminAccountDto> {
