@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { EventsModule } from '../events/events.module.js';
 import { OAuthModule } from '../oauth/oauth.module.js';
 import { PasswordModule } from '../password/password.module.js';
+import { ResetModule } from '../reset/reset.module.js';
 import { SessionsModule } from '../sessions/sessions.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AdminAccountsController } from './admin-accounts.controller.js';
@@ -12,7 +13,7 @@ import { AdminAccountsService } from './admin-accounts.service.js';
  * MailOutbox comes from MailModule, which is still global.
  */
 @Module({
-  imports: [UsersModule, SessionsModule, PasswordModule, EventsModule, OAuthModule],
+  imports: [UsersModule, SessionsModule, PasswordModule, ResetModule, EventsModule, OAuthModule],
   controllers: [AdminAccountsController],
   providers: [AdminAccountsService],
 })
