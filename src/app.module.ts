@@ -20,6 +20,7 @@ import { devMailboxEnabled, parseEnv, readProcessEnv } from './config/env.js';
 import { DevMailboxModule } from './dev-mailbox/dev-mailbox.module.js';
 import { OAuthModule } from './oauth/oauth.module.js';
 import { MailModule } from './mail/mail.module.js';
+import { AdminModule } from './admin/admin.module.js';
 
 @Module({})
 export class AppModule {
@@ -45,6 +46,7 @@ export class AppModule {
         AuthResetPasswordModule,
         TokenLinkModule,
         OAuthModule,
+        AdminModule,
         PagesModule,
         ...(devMailbox ? [DevMailboxModule] : []),
       ],

@@ -9,6 +9,7 @@ import { TOKEN_LINK_TAG_OBJECT } from './contracts/token-link/token-link.tag.js'
 import { USERNAME_CODE_TAG_OBJECT } from './contracts/username-code/username-code.tag.js';
 import { OPERATIONS_TAG_OBJECT } from './health/health.tag.js';
 import { oauthSecuritySchemes, OAUTH_TAG_OBJECT } from './oauth/oauth.openapi.js';
+import { ADMIN_TAG_OBJECT } from './admin/admin.tag.js';
 import { schemaExtras } from './common/swagger.js';
 
 /** Swagger UI's order: accounts and sessions, the four contracts, OAuth for other services, then operations. */
@@ -20,6 +21,7 @@ const TAGS = [
   USERNAME_CODE_TAG_OBJECT,
   TOKEN_LINK_TAG_OBJECT,
   OAUTH_TAG_OBJECT,
+  ADMIN_TAG_OBJECT,
   OPERATIONS_TAG_OBJECT,
 ];
 

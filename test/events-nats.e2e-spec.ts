@@ -65,8 +65,11 @@ describe('Account events to NATS JetStream', () => {
         ['account.created', { username: a.username }],
         ['email.added', { email: a.email, primary: true }],
         ['password.reset', { method: 'code' }],
+        ['sessions.revoked', { reason: 'password.reset' }],
         ['password.reset', { method: 'link' }],
+        ['sessions.revoked', { reason: 'password.reset' }],
         ['password.changed', { method: 'current_password' }],
+        ['sessions.revoked', { reason: 'password.changed' }],
       ]);
 
       const published = await eventually(async () => {

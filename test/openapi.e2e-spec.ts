@@ -150,7 +150,7 @@ describe('the OpenAPI document', () => {
     expect(ids).toEqual(expect.arrayContaining(['usernameCodeSendEmail', 'usernameCodeResetPassword', 'authResetPassword', 'tokenLinkReset', 'forgotPasswordConfirm']));
   });
 
-  it('names, describes and orders its tags: accounts, tokens and sessions, the four contracts, OAuth, operations', () => {
+  it('names, describes and orders its tags: accounts, tokens and sessions, the four contracts, OAuth, admin, operations', () => {
     expect(doc.tags.map((tag: Json) => tag.name)).toEqual([
       'accounts',
       'tokens-and-sessions',
@@ -159,6 +159,7 @@ describe('the OpenAPI document', () => {
       'username-code: username and 6-digit code',
       'token-link: email link with locale and error codes',
       'oauth',
+      'admin',
       'operations',
     ]);
     for (const tag of doc.tags) expect(tag.description.length).toBeGreaterThan(80);

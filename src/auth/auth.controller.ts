@@ -21,11 +21,12 @@ export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Post('register')
-  @ApiOperation({ operationId: 'accountsRegister', summary: 'Create an account', description: 'Creates an account with a username, an optional email address and a password that meets the password policy; 409 when the username or email is taken.' })
+  @ApiOperation({ operationId: 'accountsRegister', summary: 'Create an account', description: 'Creates an account with a username, an optional email address and a password that meets the password policy; 409 when the username or email is taken, 403 when REGISTRATION_ENABLED is false.' })
   @ApiCreatedResponse({ type: AccountDto })
   @ApiErrors(DEFAULT_ERROR_SHAPE, [
     fieldError('username', 'username is required', 'isDefined'),
     { status: 400, code: 'password_policy', message: 'The password does not meet the requirements', violations: ['uppercase', 'digit', 'special', 'common'] },
+    { status: 403, code: 'registration_disabled', message: 'Registration is turned off; accounts are created by an administrator' },
     { status: 409, code: 'account_exists', message: 'An account with this username or email already exists' },
     ...BODY_ERRORS,
     ...SERVICE_ERRORS,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ApiError } from '../common/api-error.js';
 import { unauthorized } from '../common/error-catalogue.js';
+import { AppConfig } from '../config/app-config.js';
 import { PasswordHasher } from '../password/password-hasher.js';
 import { SessionsService, TokenPair } from '../sessions/sessions.service.js';
 import { PASSWORD_MAX_BYTES, PasswordPolicy } from '../password/password-policy.js';
@@ -13,6 +14,9 @@ export interface AccountView {
   username: string;
   emails: string[];
 }
+
+export const registrationDisabled = () =>
+  new ApiError(403, 'registration_disabled', 'Registration is turned off; accounts are created by an administrator');
 
 export const invalidCredentials = () =>
   new ApiError(401, 'invalid_credentials', 'Incorrect username, email or password');
@@ -32,9 +36,11 @@ export class AuthService {
     private readonly policy: PasswordPolicy,
     private readonly sessions: SessionsService,
     private readonly throttle: LoginThrottle,
+    private readonly config: AppConfig,
   ) {}
 
   async register(input: { username: string; email?: string; password: string }): Promise<AccountView> {
+    if (!this.config.registrationEnabled) throw registrationDisabled();
     this.policy.assert(input.password);
     const passwordHash = await this.hasher.hash(input.password);
     const user = await this.users.create({ ...input, passwordHash });
@@ -47,7 +53,9 @@ export class AuthService {
    * login starts a session (an access token and a refresh token).
    */
   async login(identifier: string, password: string, clientIp: string, userAgent?: string): Promise<TokenPair> {
-    const user = await this.users.findByLogin(identifier);
+    const found = await this.users.findByLogin(identifier);
+    // A disabled account gets the answer (and the bcrypt work) of an unknown one.
+    const user = found?.disabledAt ? null : found;
     const attempt = await this.throttle.reserve(identifier, clientIp);
     if (!(await this.passwordMatches(user, password))) throw invalidCredentials();
     await this.throttle.succeeded(attempt);

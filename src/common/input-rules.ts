@@ -9,8 +9,9 @@ import { ApiError, FieldError } from './api-error.js';
  * - no control characters (C0, DEL, C1: Unicode category Cc) in any string or key: no contract
  *   field is multi-line, and PostgreSQL refuses NUL in text (a 500 wherever one reached a query);
  * - in a body validated by a DTO class: every field is a single value (string, number or boolean),
- *   never `null`, an array or an object (no DTO has a nested field, so nested input is refused
- *   in one step however wide it is, and `current_password: null` is not "no current password");
+ *   never `null`, an array or an object (nested input is refused in one step however wide it
+ *   is, and `current_password: null` is not "no current password"), except a field marked
+ *   `@ListOfRecords()`: an array of objects whose fields are single values by the same rules;
  * - in fields that name an account (`email`, `username`): no invisible or format characters
  *   (category Cf, bidi controls, soft hyphen, zero-width characters, other default-ignorable
  *   code points), which would make two different-looking strings one person's address.
@@ -21,6 +22,31 @@ const ACCOUNT_FIELDS = new Set(['email', 'username']);
 const PLAIN_TYPES: unknown[] = [String, Boolean, Number, Array, Object];
 
 type Path = (string | number)[];
+
+const LIST_FIELDS = new WeakMap<object, Set<string>>();
+
+/** A DTO field that holds an array of flat objects (each validated by its own DTO class). */
+export function ListOfRecords(): PropertyDecorator {
+  return (target, key) => {
+    const fields = LIST_FIELDS.get(target.constructor) ?? new Set<string>();
+    fields.add(String(key));
+    LIST_FIELDS.set(target.constructor, fields);
+  };
+}
+
+/** The first problem of a `@ListOfRecords()` field: not an array, an item that is not an object, or an item's field that breaks the rules. */
+function listProblem(name: string, value: unknown, loc: Path): FieldError | null {
+  if (!Array.isArray(value)) return value === null ? fieldProblem(name, value, loc) : null;
+  for (const [index, item] of value.entries()) {
+    const at = [...loc, index];
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) return { loc: at, msg: `each item of ${name} must be an object`, type: 'isObject' };
+    for (const [field, fieldValue] of Object.entries(item)) {
+      const problem = fieldProblem(field, fieldValue, [...at, field]);
+      if (problem) return problem;
+    }
+  }
+  return null;
+}
 
 function firstControl(value: unknown, path: Path): FieldError | null {
   const refuse = (at: Path): FieldError => ({ loc: at, msg: `${at.slice(1).join('.') || at[0]} must not contain control characters`, type: 'noControlCharacters' });
@@ -52,8 +78,9 @@ export function refusedInput(value: unknown, metadata: ArgumentMetadata): ApiErr
   let problem = firstControl(value, base);
   const isDto = typeof metadata.metatype === 'function' && !PLAIN_TYPES.includes(metadata.metatype);
   if (!problem && isDto && typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    const lists = LIST_FIELDS.get(metadata.metatype as object);
     for (const [name, item] of Object.entries(value)) {
-      problem = fieldProblem(name, item, [...base, name]);
+      problem = lists?.has(name) ? listProblem(name, item, [...base, name]) : fieldProblem(name, item, [...base, name]);
       if (problem) break;
     }
   }

@@ -2,13 +2,17 @@ import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/commo
 import { ApiError, FieldError } from './api-error.js';
 import { refusedInput } from './input-rules.js';
 
-function flatten(errors: ValidationError[], path: (string | number)[] = []): FieldError[] {
+/**
+ * `nested`: the errors are of a field's children. The only nested fields are lists of records
+ * (ListOfRecords), whose children are named by their index as a string: the path has the number.
+ */
+function flatten(errors: ValidationError[], path: (string | number)[] = [], nested = false): FieldError[] {
   return errors.flatMap((e) => {
-    const loc = [...path, e.property];
+    const loc = [...path, nested && /^\d+$/.test(e.property) ? Number(e.property) : e.property];
     // A missing field says only that it is required, not every rule its absent value fails.
     const constraints = e.constraints?.isDefined ? { isDefined: e.constraints.isDefined } : (e.constraints ?? {});
     const own = Object.entries(constraints).map(([type, msg]) => ({ loc, msg, type }));
-    return [...own, ...flatten(e.children ?? [], loc)];
+    return [...own, ...flatten(e.children ?? [], loc, true)];
   });
 }
 

@@ -18,6 +18,8 @@ export class AppConfig {
   readonly metricsPort: number;
   /** Swagger UI and the OpenAPI document are served (DOCS_ENABLED). */
   readonly docsEnabled: boolean;
+  /** POST /auth/register creates accounts (REGISTRATION_ENABLED); else only the admin API does. */
+  readonly registrationEnabled: boolean;
   /** The dev mailbox is mounted: outside production and without SMTP_URL. */
   readonly devMailbox: boolean;
   readonly dataDir: string;
@@ -114,6 +116,7 @@ export class AppConfig {
     this.host = env.HOST ?? (this.production ? '0.0.0.0' : '127.0.0.1');
     this.metricsPort = env.METRICS_PORT;
     this.docsEnabled = env.DOCS_ENABLED;
+    this.registrationEnabled = env.REGISTRATION_ENABLED;
     this.devMailbox = devMailboxEnabled(env);
     this.dataDir = resolve(env.DATA_DIR);
     this.publicUrl = env.PUBLIC_URL.replace(/\/+$/, '');

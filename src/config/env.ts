@@ -108,6 +108,10 @@ export class EnvironmentVariables {
   @Transform(toBool) @IsBoolean()
   DOCS_ENABLED: boolean = true;
 
+  /** false: POST /auth/register answers 403 registration_disabled; accounts come from the admin API only. */
+  @Transform(toBool) @IsBoolean()
+  REGISTRATION_ENABLED: boolean = true;
+
   @IsOptional()
   @Matches(/^(memory:\/\/|postgres(ql)?:\/\/.+)$/, {
     message: 'DATABASE_URL must be memory:// or a postgres:// URL',

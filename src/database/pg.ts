@@ -7,6 +7,13 @@ export function sqlState(err: unknown): string | undefined {
 
 export const isUniqueViolation = (err: unknown) => sqlState(err) === '23505';
 
+/** The constraint a unique violation broke (pg and PGlite both name it), else undefined. */
+export function violatedConstraint(err: unknown): string | undefined {
+  const e = err as { constraint?: unknown; driverError?: { constraint?: unknown } };
+  const name = e?.driverError?.constraint ?? e?.constraint;
+  return isUniqueViolation(err) && typeof name === 'string' ? name : undefined;
+}
+
 /**
  * Errors that mean the database cannot be reached right now: class 08, 57P0x, too many
  * connections (53300), a database that refuses connections (55000 "not currently accepting

@@ -11,6 +11,11 @@ export class ResetAccountEventsListener {
   @OnEvent(PasswordChanged.type, { suppressErrors: false })
   async passwordChanged(event: PasswordChanged): Promise<void> {
     const type = event.method === 'current_password' ? 'password.changed' : 'password.reset';
-    await this.events.record(event.tx, { type, accountId: event.account.id, data: { method: event.method } });
+    // Every password change ends the account's sessions (ResetConsumer.changePassword).
+    await this.events.record(
+      event.tx,
+      { type, accountId: event.account.id, data: { method: event.method } },
+      { type: 'sessions.revoked', accountId: event.account.id, data: { reason: type } },
+    );
   }
 }

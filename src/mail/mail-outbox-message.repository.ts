@@ -24,6 +24,13 @@ export class MailOutboxMessageRepository {
     await tx.createQueryBuilder().insert().into(MailOutboxMessage).values(rows).execute();
   }
 
+  /** Deletes every message to these addresses in `tx` (an account's erasure); returns how many. */
+  async deleteTo(tx: EntityManager, recipients: string[]): Promise<number> {
+    if (!recipients.length) return 0;
+    const result = await tx.createQueryBuilder().delete().from(MailOutboxMessage).where({ recipient: In(recipients) }).execute();
+    return result.affected ?? 0;
+  }
+
   /**
    * Leases up to `limit` due messages in one statement. SKIP LOCKED keeps concurrent workers
    * (other instances) off the same rows; a lease that runs out (a crashed worker) makes the

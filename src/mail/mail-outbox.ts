@@ -34,6 +34,11 @@ export class MailOutbox {
     this.crypto = new OutboxCrypto(config.reset.secret);
   }
 
+  /** In an account's erasure: no mail to its addresses is left, queued or delivered. */
+  discardTo(tx: EntityManager, recipients: string[]): Promise<number> {
+    return this.messages.deleteTo(tx, recipients);
+  }
+
   enqueue(tx: EntityManager, mails: OutgoingMail[]): Promise<void> {
     return this.messages.insert(
       tx,

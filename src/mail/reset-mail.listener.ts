@@ -31,7 +31,7 @@ export class ResetMailListener {
       event.tx,
       event.recipients.map((to) => ({
         to,
-        template: 'reset-code' as const,
+        template: event.purpose === 'set-password' ? ('set-password' as const) : ('reset-code' as const),
         locale: event.locale as Locale,
         params: { username: account.username, code, link, ttlMinutes, expiresAt: utc(expiresAt) },
       })),

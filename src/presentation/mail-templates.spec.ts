@@ -11,6 +11,7 @@ const presentation = (env: Record<string, string> = {}) => new Presentation(new 
 const params = { username: '<b>eve</b>', code: '012345', link: 'http://x/reset-password?token=abc', ttlMinutes: 15, expiresAt: '2026-01-01 10:00' };
 const PARAMS = {
   'reset-code': params,
+  'set-password': params,
   'password-changed': { username: 'eve', changedAt: '2026-01-01 10:00' },
   'code-guessing-alert': { username: 'eve', attemptedAt: '2026-01-01 10:00' },
 };
@@ -48,6 +49,13 @@ describe('email rendering', () => {
       expect(mail.text).not.toMatch(/\n{3}/);
       expect(`${mail.subject}${mail.text}${mail.html}`).not.toMatch(/\bmail\.[a-zA-Z]+\.|\{\{|\}\}/);
     }
+  });
+
+  it('asks a new account to choose its password, with the link and the code', () => {
+    const mail = p.renderMail('set-password', 'en', params);
+    expect(mail.subject).toBe('Set your password');
+    expect(mail.text.split('\n')).toEqual(expect.arrayContaining(['012345', 'http://x/reset-password?token=abc']));
+    expect(mail.html).toContain('Choose your password</a>');
   });
 
   it('renders German', () => {

@@ -25,9 +25,11 @@ export class ResetAccounts {
     this.keys = new IdentifierKeys(config.reset.secret);
   }
 
-  find(ref: AccountRef): Promise<User | null> {
-    if ('login' in ref) return this.users.findByLogin(ref.login);
-    return 'username' in ref ? this.users.findByUsername(ref.username) : this.users.findByEmail(ref.email);
+  /** The account a reference names; a disabled account is answered exactly as an unknown one. */
+  async find(ref: AccountRef): Promise<User | null> {
+    const user =
+      'login' in ref ? await this.users.findByLogin(ref.login) : 'username' in ref ? await this.users.findByUsername(ref.username) : await this.users.findByEmail(ref.email);
+    return user?.disabledAt ? null : user;
   }
 
   findById(id: string): Promise<User | null> {

@@ -119,6 +119,11 @@ export class ResetCodeRepository {
       .execute();
   }
 
+  /** Deletes every reset request of the account in `tx` (its erasure). */
+  async deleteForUser(tx: EntityManager, userId: string): Promise<void> {
+    await tx.createQueryBuilder().delete().from(ResetCode).where('user_id = :userId', { userId }).execute();
+  }
+
   /** Retires the account's outstanding requests (a new request, or a completed reset). */
   async supersedeOutstanding(tx: EntityManager, userId: string): Promise<void> {
     await tx

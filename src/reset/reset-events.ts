@@ -11,6 +11,9 @@ import type { User } from '../users/user.entity.js';
  * `@OnEvent(Event.type, { suppressErrors: false })`.
  */
 
+/** `set-password`: the first password of an account an administrator created without one. */
+export type ResetPurpose = 'reset' | 'set-password';
+
 /** A reset was issued: a code and a link token for `recipients` (empty: a budget is spent). */
 export class ResetIssued {
   static readonly type = 'reset.issued';
@@ -22,6 +25,7 @@ export class ResetIssued {
     readonly link: string,
     readonly expiresAt: Date,
     readonly locale: string,
+    readonly purpose: ResetPurpose = 'reset',
   ) {}
 }
 

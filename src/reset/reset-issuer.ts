@@ -10,7 +10,7 @@ import { HiddenResetRequestRepository } from './hidden-reset-request.repository.
 import { AccountRef, ResetAccounts } from './reset-accounts.js';
 import { ResetCodeRepository } from './reset-code.repository.js';
 import { ResetError } from './reset-errors.js';
-import { ResetCommitted, ResetEvents, ResetIssued } from './reset-events.js';
+import { ResetCommitted, ResetEvents, ResetIssued, ResetPurpose } from './reset-events.js';
 import { ResetSecrets } from './reset-secrets.js';
 import { SendThrottle } from './send-throttle.js';
 
@@ -20,6 +20,8 @@ export interface RequestResetOptions {
    * caller that promises the same answer for every address (the hosted request page).
    */
   conceal?: boolean;
+  /** What the email asks for: a reset (the default), or a first password for an account an administrator created. */
+  purpose?: ResetPurpose;
 }
 
 /** Step one: issue a code and a link token (ResetIssued), within the send budgets. */
@@ -88,7 +90,7 @@ export class ResetIssuer {
       await this.codes.insert(tx, { id, userId: user.id, codeHash, tokenHash, locale, ttlSeconds });
       // Hiding accounts: the code is bound to the name it was requested under (see CodeVerifier.target).
       if (this.config.reset.hideUnknownAccounts) await this.hidden.renew(tx, name, ttlSeconds);
-      await this.events.emit(new ResetIssued(tx, user, recipients, code, link, expiresAt, locale));
+      await this.events.emit(new ResetIssued(tx, user, recipients, code, link, expiresAt, locale, options.purpose ?? 'reset'));
     });
     this.issueDurations.record(performance.now() - startedAt);
     // Hiding accounts: one outcome for every accepted request, known or not.

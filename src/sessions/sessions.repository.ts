@@ -54,7 +54,7 @@ export class SessionsRepository {
   }
 
   /**
-   * Rotates a refresh token in one statement: uses up `tokenHash` when it is unused and its
+   * Rotates a refresh token in one statement: uses up `tokenHash` when it is unused, its account not disabled and its
    * session live, gives that session `nextHash` and marks it used now; returns what a new access
    * token needs, or null. Of two concurrent rotations of one token exactly one gets the row (the
    * second waits for the first's row lock, then finds used_at set). Raw SQL: a data-modifying CTE,
@@ -66,7 +66,7 @@ export class SessionsRepository {
       `WITH used AS (
          UPDATE refresh_tokens SET used_at = now()
           WHERE token_hash = $1 AND used_at IS NULL
-            AND session_id IN (SELECT s.id FROM sessions s WHERE ${live('s', idleSeconds)})
+            AND session_id IN (SELECT s.id FROM sessions s JOIN users u ON u.id = s.user_id WHERE ${live('s', idleSeconds)} AND u.disabled_at IS NULL)
           RETURNING session_id
        ), added AS (
          INSERT INTO refresh_tokens (session_id, token_hash) SELECT session_id, $2 FROM used RETURNING session_id
@@ -122,12 +122,12 @@ export class SessionsRepository {
       .getMany();
   }
 
-  /** Whether an access token's session is live and its token version still the account's. */
+  /** Whether an access token's session is live, its account not disabled, and its token version still the account's. */
   async isLive(sessionId: string, userId: string, tokenVersion: number, idleSeconds: number): Promise<boolean> {
     const count = await this.sessions
       .createQueryBuilder('s')
       .innerJoin(User, 'u', 'u.id = s.user_id')
-      .where('s.id = :sessionId AND s.user_id = :userId AND u.token_version = :tokenVersion', { sessionId, userId, tokenVersion })
+      .where('s.id = :sessionId AND s.user_id = :userId AND u.token_version = :tokenVersion AND u.disabled_at IS NULL', { sessionId, userId, tokenVersion })
       .andWhere(live('s', idleSeconds))
       .getCount();
     return count > 0;

@@ -114,9 +114,9 @@ export class SessionsService {
     await this.repository.revokeAllForUser(this.db.manager, userId);
   }
 
-  /** In a password change's transaction: every session of the account ends with it. */
-  async revokeAllInTransaction(tx: EntityManager, userId: string): Promise<void> {
-    await this.repository.revokeAllForUser(tx, userId);
+  /** In a password change's (or an admin change's) transaction: every session of the account ends with it. Returns how many were live. */
+  revokeAllInTransaction(tx: EntityManager, userId: string): Promise<number> {
+    return this.repository.revokeAllForUser(tx, userId);
   }
 
   private async pair(userId: string, tokenVersion: number, sessionId: string, expiresAt: Date, refreshToken: string): Promise<TokenPair> {

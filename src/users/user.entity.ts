@@ -28,6 +28,10 @@ export class User {
   @Column({ name: 'token_version', type: 'integer', default: 0 })
   tokenVersion!: number;
 
+  /** Set while the account is disabled (admin API): no login, no reset email, no live session. */
+  @Column({ name: 'disabled_at', type: 'timestamptz', nullable: true })
+  disabledAt!: Date | null;
+
   @OneToMany(() => UserEmail, (email) => email.user)
   emails!: Relation<UserEmail[]>;
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { ApiError } from '../common/api-error.js';
-import { isUniqueViolation } from '../database/pg.js';
+import { isUniqueViolation, violatedConstraint } from '../database/pg.js';
 import { normalizeEmail } from './email-address.js';
 import { AccountEvents } from '../events/account-events.js';
 import { UserEmail } from './user-email.entity.js';
@@ -15,6 +15,38 @@ export interface NewAccount {
 }
 
 export { normalizeEmail };
+
+export interface NewAddress {
+  email: string;
+  /**
+   * Whether the address was verified elsewhere. Stored once user_emails has its verification
+   * column (migration 1796100000003); until then it is accepted and not kept.
+   */
+  verified?: boolean;
+}
+
+export interface AccountFilter {
+  /** Accounts whose username starts with this, case-insensitively. */
+  usernamePrefix?: string;
+  /** Accounts with an address starting with this (addresses are stored lower-cased). */
+  emailPrefix?: string;
+  /** Only accounts whose id sorts after this one (the page cursor). */
+  afterId?: string;
+}
+
+export const usernameTaken = () => new ApiError(409, 'username_taken', 'An account with this username already exists');
+export const emailTaken = () => new ApiError(409, 'email_taken', 'An account with this email address already exists');
+
+/** The 409 of a unique violation on users or user_emails, else the error itself. */
+export function takenError(err: unknown): unknown {
+  const constraint = violatedConstraint(err);
+  if (constraint === 'users_username_lower_key') return usernameTaken();
+  if (constraint === 'user_emails_email_key') return emailTaken();
+  return err;
+}
+
+/** `%`, `_` and `\` taken literally in a LIKE pattern. */
+const likePrefix = (prefix: string) => `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /** Accounts and their email addresses. One query per method. */
 @Injectable()
@@ -83,10 +115,100 @@ export class UsersService {
       });
     } catch (err) {
       if (isUniqueViolation(err)) {
+        // /auth/register keeps its documented single code.
         throw new ApiError(409, 'account_exists', 'An account with this username or email already exists');
       }
       throw err;
     }
+  }
+
+  /** The admin API's create: the account, its addresses (the first primary) and their events, in one transaction. */
+  async createWithAddresses(account: { username: string; passwordHash: string; emails: NewAddress[] }): Promise<User> {
+    try {
+      return await this.dataSource.transaction(async (tx) => {
+        const user = await tx.save(tx.create(User, { username: account.username, passwordHash: account.passwordHash }));
+        user.emails = [];
+        for (const [index, address] of account.emails.entries()) {
+          user.emails.push(await this.insertAddress(tx, user.id, address, index === 0));
+        }
+        await this.events.record(
+          tx,
+          { type: 'account.created', accountId: user.id, data: { username: user.username } },
+          ...user.emails.map((e) => ({ type: 'email.added' as const, accountId: user.id, data: { email: e.email, primary: e.isPrimary } })),
+        );
+        return user;
+      });
+    } catch (err) {
+      throw takenError(err);
+    }
+  }
+
+  /** Links one more address to an account in `tx`. */
+  insertAddress(tx: EntityManager, userId: string, address: NewAddress, isPrimary: boolean): Promise<UserEmail> {
+    // verified: kept here once user_emails has its verification column (see NewAddress).
+    return tx.save(tx.create(UserEmail, { userId, email: normalizeEmail(address.email), isPrimary }));
+  }
+
+  /** The account's addresses, read in `tx`. */
+  addressesOf(tx: EntityManager, userId: string): Promise<UserEmail[]> {
+    return tx.find(UserEmail, { where: { userId }, order: { createdAt: 'ASC' } });
+  }
+
+  /** One page of accounts in id order, with their addresses: up to `limit` rows. */
+  listPage(filter: AccountFilter, limit: number): Promise<User[]> {
+    const query = this.users.createQueryBuilder('u').leftJoinAndSelect('u.emails', 'e').orderBy('u.id', 'ASC').take(limit);
+    if (filter.afterId) query.andWhere('u.id > :afterId', { afterId: filter.afterId });
+    if (filter.usernamePrefix) query.andWhere(`lower(u.username) LIKE lower(:username) ESCAPE '\\'`, { username: likePrefix(filter.usernamePrefix) });
+    if (filter.emailPrefix) {
+      query.andWhere(`u.id IN (SELECT f.user_id FROM user_emails f WHERE f.email LIKE :email ESCAPE '\\')`, { email: likePrefix(filter.emailPrefix) });
+    }
+    return query.getMany();
+  }
+
+  /** Renames an account in `tx`; false when there is no such account. */
+  async rename(tx: EntityManager, userId: string, username: string): Promise<boolean> {
+    const result = await tx.createQueryBuilder().update(User).set({ username }).where('id = :userId', { userId }).execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Disables or enables an account in `tx`; false when it already was (or there is no such account). */
+  async setDisabled(tx: EntityManager, userId: string, disabled: boolean): Promise<boolean> {
+    const result = await tx
+      .createQueryBuilder()
+      .update(User)
+      .set({ disabledAt: disabled ? () => 'now()' : null })
+      .where(`id = :userId AND disabled_at IS ${disabled ? '' : 'NOT '}NULL`, { userId })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Deletes an account in `tx`; its addresses and sessions go with it (ON DELETE CASCADE). */
+  async delete(tx: EntityManager, userId: string): Promise<boolean> {
+    const result = await tx.createQueryBuilder().delete().from(User).where('id = :userId', { userId }).execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Unlinks one address of an account in `tx`; whether it was the primary one, null when the account has no such address. */
+  async deleteAddress(tx: EntityManager, userId: string, email: string): Promise<{ wasPrimary: boolean } | null> {
+    const result = await tx
+      .createQueryBuilder()
+      .delete()
+      .from(UserEmail)
+      .where('user_id = :userId AND email = :email', { userId, email: normalizeEmail(email) })
+      .returning(['isPrimary'])
+      .execute();
+    const row = (result.raw as { is_primary: boolean }[])[0];
+    return row ? { wasPrimary: row.is_primary } : null;
+  }
+
+  /** Makes the account's oldest address its primary one, in `tx` (after the primary was unlinked). */
+  async promoteOldestAddress(tx: EntityManager, userId: string): Promise<void> {
+    await tx
+      .createQueryBuilder()
+      .update(UserEmail)
+      .set({ isPrimary: true })
+      .where('id = (SELECT o.id FROM user_emails o WHERE o.user_id = :userId ORDER BY o.created_at, o.email LIMIT 1)', { userId })
+      .execute();
   }
 
   /** Sets a new hash and bumps the token version, which revokes every access token issued before. */
