@@ -9,7 +9,6 @@ import { MailOutbox } from '../mail/mail-outbox.js';
 import { PasswordHasher } from '../password/password-hasher.js';
 import { PasswordPolicy } from '../password/password-policy.js';
 import { PasswordResetService } from '../reset/password-reset.service.js';
-import { ResetCodeRepository } from '../reset/reset-code.repository.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { User } from '../users/user.entity.js';
 import { NewAddress, takenError, UsersService } from '../users/users.service.js';
@@ -60,7 +59,6 @@ export class AdminAccountsService {
     private readonly users: UsersService,
     private readonly sessions: SessionsService,
     private readonly resets: PasswordResetService,
-    private readonly resetCodes: ResetCodeRepository,
     private readonly mail: MailOutbox,
     private readonly events: AccountEvents,
     private readonly hasher: PasswordHasher,
@@ -103,7 +101,7 @@ export class AdminAccountsService {
       }
       if (change.disabled === true && (await this.users.setDisabled(tx, id, true))) {
         const revoked = await this.sessions.revokeAllInTransaction(tx, id);
-        await this.resetCodes.supersedeOutstanding(tx, id);
+        await this.resets.retireOutstanding(tx, id);
         await this.events.record(
           tx,
           { type: 'account.disabled', accountId: id },
@@ -124,7 +122,7 @@ export class AdminAccountsService {
     await this.inAccountTransaction(id, async (tx) => {
       const addresses = await this.users.addressesOf(tx, id);
       await this.mail.discardTo(tx, addresses.map((a) => a.email));
-      await this.resetCodes.deleteForUser(tx, id);
+      await this.resets.eraseForAccount(tx, id);
       await this.users.delete(tx, id);
       await this.events.record(tx, { type: 'account.deleted', accountId: id });
     });

@@ -1,7 +1,9 @@
+import type { EntityManager } from 'typeorm';
 import { Injectable } from '@nestjs/common';
 import { CodeVerifier } from './code-verifier.js';
 import type { AccountRef } from './reset-accounts.js';
 import type { ResetCodeState } from './reset-code.entity.js';
+import { ResetCodeRepository } from './reset-code.repository.js';
 import { ResetConsumer } from './reset-consumer.js';
 import { RequestResetOptions, ResetIssuer } from './reset-issuer.js';
 
@@ -21,6 +23,7 @@ export class PasswordResetService {
     private readonly issuer: ResetIssuer,
     private readonly verifier: CodeVerifier,
     private readonly consumer: ResetConsumer,
+    private readonly codes: ResetCodeRepository,
   ) {}
 
   /** See ResetIssuer.requestReset. */
@@ -61,5 +64,15 @@ export class PasswordResetService {
   /** Whether a genuine token's reset was completed (read-only). */
   tokenWasUsed(token: string): Promise<boolean> {
     return this.consumer.tokenWasUsed(token);
+  }
+
+  /** Retires an account's outstanding codes and link tokens, in the caller's transaction (the account was disabled). */
+  retireOutstanding(tx: EntityManager, userId: string): Promise<void> {
+    return this.codes.supersedeOutstanding(tx, userId);
+  }
+
+  /** Deletes an account's reset requests, in the caller's transaction (the account is erased). */
+  eraseForAccount(tx: EntityManager, userId: string): Promise<void> {
+    return this.codes.deleteForUser(tx, userId);
   }
 }
