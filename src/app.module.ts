@@ -20,6 +20,7 @@ import { devMailboxEnabled, NodeEnv, parseEnv, readProcessEnv } from './config/e
 import { DevMailboxModule } from './dev-mailbox/dev-mailbox.module.js';
 import { OAuthModule } from './oauth/oauth.module.js';
 import { MailModule } from './mail/mail.module.js';
+import { EmailsModule } from './emails/emails.module.js';
 
 @Module({})
 export class AppModule {
@@ -47,6 +48,7 @@ export class AppModule {
         TokenLinkModule,
         OAuthModule,
         PagesModule.register({ production }),
+        EmailsModule,
         ...(devMailbox ? [DevMailboxModule] : []),
       ],
       providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],

@@ -6,6 +6,7 @@ import { Sessions1732300000004 } from './1732300000004-sessions.js';
 import { AccountEvents1732300000007 } from './1732300000007-account-events.js';
 import { NormalizeEmails1796100000000 } from './1796100000000-normalize-emails.js';
 import { ServiceClients1796100000001 } from './1796100000001-service-clients.js';
+import { EmailVerification1796100000003 } from './1796100000003-email-verification.js';
 
 /** Every migration, in order. Migrations run at start-up. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   AccountEvents1732300000007,
   NormalizeEmails1796100000000,
   ServiceClients1796100000001,
+  EmailVerification1796100000003,
 ];
