@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
+import { OneTimeSecretColumns } from '../reset/one-time-secret.js';
 import type { ResetCodeStatus } from '../reset/reset-code.entity.js';
 import { User } from '../users/user.entity.js';
 
@@ -10,7 +11,7 @@ import { User } from '../users/user.entity.js';
 @Entity('email_verifications')
 @Index('email_verifications_email_idx', ['email', 'createdAt'])
 @Index('email_verifications_user_idx', ['userId'])
-export class EmailVerification {
+export class EmailVerification extends OneTimeSecretColumns {
   /** The link token carries it. */
   @PrimaryColumn('uuid')
   id!: string;
@@ -24,30 +25,6 @@ export class EmailVerification {
 
   @Column({ type: 'varchar', length: 254 })
   email!: string;
-
-  @Column({ name: 'code_hash', type: 'bytea' })
-  codeHash!: Buffer;
-
-  @Column({ name: 'token_hash', type: 'bytea' })
-  tokenHash!: Buffer;
-
-  @Column({ type: 'integer', default: 0 })
-  attempts!: number;
-
-  @Column({ type: 'varchar', length: 10 })
-  locale!: string;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt!: Date;
-
-  @Column({ name: 'expires_at', type: 'timestamptz' })
-  expiresAt!: Date;
-
-  @Column({ name: 'used_at', type: 'timestamptz', nullable: true })
-  usedAt!: Date | null;
-
-  @Column({ name: 'superseded_at', type: 'timestamptz', nullable: true })
-  supersededAt!: Date | null;
 }
 
 /** A verification as read, with its status. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
+import { OneTimeSecretUpdates } from '../reset/one-time-secret.js';
 import { resetCodeStatus, type ResetCodeStatus } from '../reset/reset-code.entity.js';
 import { EmailVerification, type EmailVerificationState } from './email-verification.entity.js';
 
@@ -69,29 +70,15 @@ export class EmailVerificationRepository {
       .execute();
   }
 
-  /** Counts one code try before the code is compared, unless the cap is reached or the row is not live (null). */
-  async countTry(id: string, maxAttempts: number): Promise<number | null> {
-    const result = await this.rows
-      .createQueryBuilder()
-      .update(EmailVerification)
-      .set({ attempts: () => 'attempts + 1' })
-      .where('id = :id AND attempts < :maxAttempts', { id, maxAttempts })
-      .andWhere(`${resetCodeStatus(TABLE)} = 'live'`)
-      .returning(['attempts'])
-      .execute();
-    return (result.raw as { attempts: number }[])[0]?.attempts ?? null;
+  private readonly updates = new OneTimeSecretUpdates(EmailVerification, TABLE, resetCodeStatus);
+
+  /** Counts one code try before the code is compared (see OneTimeSecretUpdates.countTry). */
+  countTry(id: string, maxAttempts: number): Promise<number | null> {
+    return this.updates.countTry(this.rows.manager, id, maxAttempts);
   }
 
   /** Marks the verification used if it is still live: of concurrent callers exactly one gets true. */
-  async consume(tx: EntityManager, id: string): Promise<boolean> {
-    const result = await tx
-      .createQueryBuilder()
-      .update(EmailVerification)
-      .set({ usedAt: () => 'now()' })
-      .where('id = :id', { id })
-      .andWhere(`${resetCodeStatus(TABLE)} = 'live'`)
-      .returning(['id'])
-      .execute();
-    return (result.raw as unknown[]).length > 0;
+  consume(tx: EntityManager, id: string): Promise<boolean> {
+    return this.updates.consume(tx, id);
   }
 }
