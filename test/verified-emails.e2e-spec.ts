@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { startTestApp, TestApp } from './support/app.js';
 import { createAccount, login, TestAccount } from './support/accounts.js';
+import { PageForms } from './support/page-form.js';
 import { secretsFrom, startSmtp, TestSmtpServer } from './support/smtp.js';
 
 /**
@@ -157,6 +158,31 @@ describe('verified email addresses', () => {
     expect((await makePrimary(token, second)).body.error_code).toBe('email_not_found');
     const events = await db.query(`SELECT type FROM account_events WHERE account_id = $1 AND type = 'email.removed'`, [a.id]);
     expect(events).toHaveLength(2);
+  });
+
+  it('the hosted page: a GET shows a confirm button and verifies nothing; the form POST with its CSRF token verifies', async () => {
+    const { a, token } = await accountWithoutAddress();
+    const address = `${a.username}.page@example.com`;
+    await add(token, address);
+    const { link } = secretsFrom(await mailTo(address));
+    const path = new URL(link).pathname + new URL(link).search;
+    const forms = new PageForms(t.http);
+    const page = await forms.open(path);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('action="/verify-email"');
+    await forms.open(path);
+    expect((await emails(token)).body[0].verified).toBe(false);
+    const linkToken = new URL(link).searchParams.get('token')!;
+    // Without the form's CSRF token the POST is refused and verifies nothing.
+    const forged = await t.http.post('/verify-email', undefined, { form: { token: linkToken } });
+    expect(forged.status).toBe(403);
+    expect((await emails(token)).body[0].verified).toBe(false);
+    const done = await forms.submit('/verify-email', { token: linkToken }, PageForms.token(page));
+    expect(done.status).toBe(200);
+    expect(done.text).toContain('id="verified"');
+    expect((await emails(token)).body[0].verified).toBe(true);
+    // Used: the link's page now says it cannot be used.
+    expect((await forms.open(path)).status).toBe(410);
   });
 
   it('the routes need a Bearer token', async () => {

@@ -86,6 +86,13 @@ export class EmailVerifications {
     return this.complete(row);
   }
 
+  /** Whether a link token is still usable, read-only (the page's GET confirms nothing). */
+  async tokenUsable(token: string): Promise<boolean> {
+    const id = this.secrets.parseToken(token);
+    const row = id ? await this.verifications.byId(id) : null;
+    return !!row && row.status === 'live' && this.secrets.tokenMatches(token, row.tokenHash);
+  }
+
   /** Verifies by the address and its code: each try is counted before the code is compared. */
   async verifyCode(email: string, code: string): Promise<VerifiedEmail> {
     const row = await this.verifications.latestFor(normalizeEmail(email));

@@ -1,10 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { EmailsModule } from '../emails/emails.module.js';
 import { MailModule } from '../mail/mail.module.js';
 import { ResetModule } from '../reset/reset.module.js';
 import { PageExceptionFilter } from './page-exception.filter.js';
 import { ResetPasswordPagesController } from './reset-password.controller.js';
 import { SameSiteFormGuard } from './same-site.guard.js';
 import { SiteController } from './site.controller.js';
+import { VerifyEmailPagesController } from './verify-email.controller.js';
 
 /**
  * The hosted pages: /reset-password (link), /reset-password/code, /reset-password/request, `/`
@@ -17,10 +19,11 @@ export class PagesModule {
   static register(_options: { production: boolean }): DynamicModule {
     return {
       module: PagesModule,
-      imports: [ResetModule, MailModule],
+      imports: [ResetModule, MailModule, EmailsModule],
       controllers: [
         ResetPasswordPagesController,
         SiteController,
+        VerifyEmailPagesController,
       ],
       providers: [PageExceptionFilter, SameSiteFormGuard],
     };
