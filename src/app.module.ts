@@ -21,6 +21,7 @@ import { DevMailboxModule } from './dev-mailbox/dev-mailbox.module.js';
 import { OAuthModule } from './oauth/oauth.module.js';
 import { MailModule } from './mail/mail.module.js';
 import { AdminModule } from './admin/admin.module.js';
+import { EmailsModule } from './emails/emails.module.js';
 
 @Module({})
 export class AppModule {
@@ -48,6 +49,7 @@ export class AppModule {
         OAuthModule,
         AdminModule,
         PagesModule,
+        EmailsModule,
         ...(devMailbox ? [DevMailboxModule] : []),
       ],
       providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],

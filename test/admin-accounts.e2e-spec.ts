@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { ServiceClientsService } from '../src/clients/service-clients.service.js';
-import type { ServiceScope } from '../src/clients/scopes.js';
+import type { ServiceScope } from '../src/tokens/scopes.js';
 import { startTestApp, TestApp } from './support/app.js';
 import { createAccount, login, NEW_PASSWORD, PASSWORD, uniqueName } from './support/accounts.js';
 import { eventsOf } from './support/events.js';

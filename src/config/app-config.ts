@@ -74,6 +74,15 @@ export class AppConfig {
     codeFailureWindowSeconds: number;
     hideUnknownAccounts: boolean;
     linkUrl: string;
+    /** Reset emails go only to verified addresses. */
+    requireVerifiedEmail: boolean;
+  };
+  readonly emailVerification: {
+    ttlSeconds: number;
+    /** Registering with an address sends it a verification email. */
+    onRegister: boolean;
+    /** The hosted confirmation page the emailed link opens. */
+    linkUrl: string;
   };
   readonly mail: {
     smtpUrl?: string;
@@ -178,6 +187,12 @@ export class AppConfig {
       codeFailureWindowSeconds: env.RESET_CODE_FAILURE_WINDOW_SECONDS,
       hideUnknownAccounts: env.RESET_HIDE_UNKNOWN_ACCOUNTS,
       linkUrl: env.RESET_LINK_URL ?? `${this.publicUrl}/reset-password`,
+      requireVerifiedEmail: env.RESET_REQUIRE_VERIFIED_EMAIL,
+    };
+    this.emailVerification = {
+      ttlSeconds: env.EMAIL_VERIFICATION_TTL_SECONDS,
+      onRegister: env.EMAIL_VERIFICATION_ON_REGISTER,
+      linkUrl: `${this.publicUrl}/verify-email`,
     };
     this.mail = {
       smtpUrl: env.SMTP_URL,

@@ -198,6 +198,18 @@ export class EnvironmentVariables {
   @Transform(toBool) @IsBoolean()
   RESET_HIDE_UNKNOWN_ACCOUNTS: boolean = false;
 
+  /** Reset emails go only to verified addresses. */
+  @Transform(toBool) @IsBoolean()
+  RESET_REQUIRE_VERIFIED_EMAIL: boolean = false;
+
+  // Email verification
+  @IsInt() @Min(60) @Max(86400 * 30)
+  EMAIL_VERIFICATION_TTL_SECONDS: number = 86400;
+
+  /** Registering with an address sends it a verification email. */
+  @Transform(toBool) @IsBoolean()
+  EMAIL_VERIFICATION_ON_REGISTER: boolean = true;
+
   @IsOptional()
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
   RESET_LINK_URL?: string;

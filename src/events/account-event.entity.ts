@@ -8,6 +8,7 @@ export const EVENT_TYPES = [
   'account.deleted',
   'email.added',
   'email.verified',
+  'email.removed',
   'password.reset',
   'password.changed',
   'sessions.revoked',

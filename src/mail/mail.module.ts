@@ -9,6 +9,7 @@ import { MailDeliveryWorker } from './mail-delivery.worker.js';
 import { MailOutbox } from './mail-outbox.js';
 import { MailOutboxMessageRepository } from './mail-outbox-message.repository.js';
 import { ResetMailListener } from './reset-mail.listener.js';
+import { VerificationMailListener } from './verification-mail.listener.js';
 import { SMTP_TIMEOUTS } from './mail-delivery.worker.js';
 import { Presentation } from '../presentation/presentation.js';
 
@@ -32,7 +33,7 @@ import { Presentation } from '../presentation/presentation.js';
       }),
     }),
   ],
-  providers: [MailOutbox, MailOutboxMessageRepository, MailDeliveryWorker, DevMailbox, Presentation, ResetMailListener],
+  providers: [MailOutbox, MailOutboxMessageRepository, MailDeliveryWorker, DevMailbox, Presentation, ResetMailListener, VerificationMailListener],
   exports: [MailOutbox, MailDeliveryWorker, DevMailbox, Presentation],
 })
 export class MailModule {}

@@ -8,7 +8,7 @@ import { MailOutbox } from './mail-outbox.js';
 import type { TemplateName } from '../presentation/mail-templates.js';
 
 /** A time in the emails: UTC to the minute. */
-const utc = (date: Date) => date.toISOString().slice(0, 16).replace('T', ' ');
+export const utc = (date: Date) => date.toISOString().slice(0, 16).replace('T', ' ');
 
 /**
  * The emails of the reset core's events: queued in the outbox in the event's transaction (so

@@ -21,7 +21,8 @@ export async function setupPages(app: NestFastifyApplication): Promise<void> {
     sessionPlugin: '@fastify/cookie',
     cookieKey: CSRF_COOKIE,
     cookieOpts: {
-      path: '/reset-password',
+      // The reset pages and /verify-email.
+      path: '/',
       sameSite: 'strict',
       httpOnly: true,
       secure: config.publicUrl.startsWith('https://'),

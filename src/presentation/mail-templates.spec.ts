@@ -14,6 +14,7 @@ const PARAMS = {
   'set-password': params,
   'password-changed': { username: 'eve', changedAt: '2026-01-01 10:00' },
   'code-guessing-alert': { username: 'eve', attemptedAt: '2026-01-01 10:00' },
+  'email-verification': { username: 'eve', email: 'eve@example.com', code: '012345', link: 'http://x/verify-email?token=abc', expiresAt: '2026-01-01 10:00' },
 };
 
 describe('email rendering', () => {

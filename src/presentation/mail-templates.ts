@@ -2,7 +2,7 @@
  * The emails the service sends. Their subject, HTML and text parts are files under
  * src/presentation/mail/<name>/, their words in src/presentation/locales/; Presentation renders them.
  */
-export const MAIL_TEMPLATES = ['reset-code', 'set-password', 'password-changed', 'code-guessing-alert'] as const;
+export const MAIL_TEMPLATES = ['reset-code', 'set-password', 'password-changed', 'code-guessing-alert', 'email-verification'] as const;
 export type TemplateName = (typeof MAIL_TEMPLATES)[number];
 
 /**
@@ -14,6 +14,7 @@ export const MAIL_TEMPLATE_PARAMS: Record<TemplateName, readonly string[]> = {
   'set-password': ['username', 'code', 'link', 'ttlMinutes', 'expiresAt'],
   'password-changed': ['username', 'changedAt'],
   'code-guessing-alert': ['username', 'attemptedAt'],
+  'email-verification': ['username', 'email', 'code', 'link', 'expiresAt'],
 };
 
 export interface RenderedMail {

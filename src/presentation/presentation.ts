@@ -34,6 +34,9 @@ export const PAGE_VIEWS = [
   'request-sent',
   'error',
   'mailbox',
+  'verify-email',
+  'verify-email-done',
+  'verify-email-error',
 ] as const;
 export type PageView = (typeof PAGE_VIEWS)[number];
 
@@ -52,6 +55,9 @@ const TITLES: Record<Exclude<PageView, 'error' | 'mailbox'>, string> = {
   'link-error': 'page.linkError.title',
   'request-form': 'page.request.title',
   'request-sent': 'page.sent.title',
+  'verify-email': 'page.verifyEmail.title',
+  'verify-email-done': 'page.verifyEmail.doneTitle',
+  'verify-email-error': 'page.verifyEmail.errorTitle',
 };
 
 export class TemplateError extends Error {}

@@ -16,6 +16,7 @@ export type AccountRef = { username: string } | { email: string } | { login: str
 @Injectable()
 export class ResetAccounts {
   readonly keys: IdentifierKeys;
+  private readonly requireVerified: boolean;
 
   constructor(
     private readonly users: UsersService,
@@ -23,13 +24,21 @@ export class ResetAccounts {
     config: AppConfig,
   ) {
     this.keys = new IdentifierKeys(config.reset.secret);
+    this.requireVerified = config.reset.requireVerifiedEmail;
   }
 
-  /** The account a reference names; a disabled account is answered exactly as an unknown one. */
+  /**
+   * The account a reference names, with the addresses a reset may use: with
+   * RESET_REQUIRE_VERIFIED_EMAIL only the verified ones, so an account without one is answered
+   * like an account without addresses. A disabled account is answered exactly as an unknown one.
+   */
   async find(ref: AccountRef): Promise<User | null> {
-    const user =
-      'login' in ref ? await this.users.findByLogin(ref.login) : 'username' in ref ? await this.users.findByUsername(ref.username) : await this.users.findByEmail(ref.email);
-    return user?.disabledAt ? null : user;
+    const user = await ('login' in ref
+      ? this.users.findByLogin(ref.login)
+      : 'username' in ref ? this.users.findByUsername(ref.username) : this.users.findByEmail(ref.email));
+    if (!user || user.disabledAt) return null;
+    if (this.requireVerified) user.emails = user.emails.filter((e) => e.verifiedAt !== null);
+    return user;
   }
 
   findById(id: string): Promise<User | null> {

@@ -1,4 +1,5 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import { OneTimeSecretColumns } from './one-time-secret.js';
 import { User } from '../users/user.entity.js';
 
 /**
@@ -8,7 +9,7 @@ import { User } from '../users/user.entity.js';
  */
 @Entity('reset_requests')
 @Index('reset_requests_user_idx', ['userId', 'createdAt'])
-export class ResetCode {
+export class ResetCode extends OneTimeSecretColumns {
   /** Chosen by the issuer (the link token carries it), else generated. */
   @PrimaryGeneratedColumn('uuid')
   id!: string;
@@ -20,30 +21,6 @@ export class ResetCode {
   @ManyToOne(() => User, { onDelete: 'SET NULL' })
   @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'reset_requests_user_id_fkey' })
   user?: Relation<User>;
-
-  @Column({ name: 'code_hash', type: 'bytea' })
-  codeHash!: Buffer;
-
-  @Column({ name: 'token_hash', type: 'bytea' })
-  tokenHash!: Buffer;
-
-  @Column({ type: 'integer', default: 0 })
-  attempts!: number;
-
-  @Column({ type: 'varchar', length: 10 })
-  locale!: string;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
-  createdAt!: Date;
-
-  @Column({ name: 'expires_at', type: 'timestamptz' })
-  expiresAt!: Date;
-
-  @Column({ name: 'used_at', type: 'timestamptz', nullable: true })
-  usedAt!: Date | null;
-
-  @Column({ name: 'superseded_at', type: 'timestamptz', nullable: true })
-  supersededAt!: Date | null;
 }
 
 /** Where an issued code stands: `retired` (used, or superseded by a newer one), `expired`, or `live`. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
+import { OneTimeSecretUpdates } from './one-time-secret.js';
 import { hiddenRequestStatus, type HiddenRequestState } from './hidden-reset-request.entity.js';
 import { ResetCode, resetCodeStatus, type ResetCodeState, type ResetCodeStatus } from './reset-code.entity.js';
 
@@ -134,37 +135,18 @@ export class ResetCodeRepository {
       .execute();
   }
 
-  /**
-   * Counts one try, before its code is compared, unless the cap was reached (by this or any
-   * concurrent try) or the request is no longer live. Returns the new count, or null when
-   * nothing was counted: of any number of concurrent tries, at most `maxAttempts` get a count.
-   */
-  async countTry(tx: EntityManager, id: string, maxAttempts: number): Promise<number | null> {
-    const result = await tx
-      .createQueryBuilder()
-      .update(ResetCode)
-      .set({ attempts: () => 'attempts + 1' })
-      .where('id = :id AND attempts < :maxAttempts', { id, maxAttempts })
-      .andWhere(`${resetCodeStatus(TABLE)} = 'live'`)
-      .returning(['attempts'])
-      .execute();
-    return (result.raw as { attempts: number }[])[0]?.attempts ?? null;
+  private readonly updates = new OneTimeSecretUpdates(ResetCode, TABLE, resetCodeStatus);
+
+  /** Counts one try before its code is compared (see OneTimeSecretUpdates.countTry). */
+  countTry(tx: EntityManager, id: string, maxAttempts: number): Promise<number | null> {
+    return this.updates.countTry(tx, id, maxAttempts);
   }
 
   /**
-   * Marks the request used if it is still live. Exactly one of any number of concurrent
-   * callers gets true; the rest get false. (A code's try was counted by countTry before its
-   * comparison, so no cap applies here.)
+   * Marks the request used if it is still live: one of concurrent callers gets true. (A code's
+   * try was counted by countTry before its comparison, so no cap applies here.)
    */
-  async consume(tx: EntityManager, id: string): Promise<boolean> {
-    const result = await tx
-      .createQueryBuilder()
-      .update(ResetCode)
-      .set({ usedAt: () => 'now()' })
-      .where('id = :id', { id })
-      .andWhere(`${resetCodeStatus(TABLE)} = 'live'`)
-      .returning(['id'])
-      .execute();
-    return (result.raw as unknown[]).length > 0;
+  consume(tx: EntityManager, id: string): Promise<boolean> {
+    return this.updates.consume(tx, id);
   }
 }

@@ -44,6 +44,8 @@ describe('reset core on PGlite', () => {
           RESET_MAX_ATTEMPTS: '3',
           // Only wake-ups deliver mail here, and none is waited for: rows stay in the outbox.
           MAIL_POLL_INTERVAL_MS: '600000',
+          // The outbox holds only the reset core's mail here.
+          EMAIL_VERIFICATION_ON_REGISTER: 'false',
         }),
       ],
     }).compile();

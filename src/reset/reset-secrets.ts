@@ -15,16 +15,17 @@ export interface IssuedSecrets {
 }
 
 /**
- * Codes and link tokens. Both come from the CSPRNG, are stored only as HMAC-SHA256 under
- * RESET_SECRET, and are compared in constant time. A code's hash is bound to its request
- * (and so to one account); a link token carries its request id, so it is valid by itself.
+ * One-time codes and link tokens of one purpose (password resets, address verifications). Both
+ * come from the CSPRNG, are stored only as HMAC-SHA256 under a key derived from RESET_SECRET
+ * and the purpose (a secret of one purpose never matches a hash of another), and are compared
+ * in constant time. A code's hash is bound to its request (and so to one account); a link token
+ * carries its request id, so it is valid by itself.
  */
-@Injectable()
-export class ResetSecrets {
+export class OneTimeSecrets {
   private readonly key: Buffer;
 
-  constructor(config: AppConfig) {
-    this.key = createHmac('sha256', config.reset.secret).update('reset-secrets/v1').digest();
+  constructor(secret: string, purpose: string) {
+    this.key = createHmac('sha256', secret).update(purpose).digest();
   }
 
   issue(requestId: string): IssuedSecrets {
@@ -55,6 +56,14 @@ export class ResetSecrets {
 
   private tokenHash(token: string): Buffer {
     return createHmac('sha256', this.key).update(`token:${token}`).digest();
+  }
+}
+
+/** The secrets of password resets. */
+@Injectable()
+export class ResetSecrets extends OneTimeSecrets {
+  constructor(config: AppConfig) {
+    super(config.reset.secret, 'reset-secrets/v1');
   }
 }
 

@@ -34,6 +34,10 @@ export class UserEmail {
   @Column({ name: 'is_primary', type: 'boolean', default: false })
   isPrimary!: boolean;
 
+  /** When the owner confirmed the address (a code or link from it); null: not verified. */
+  @Column({ name: 'verified_at', type: 'timestamptz', nullable: true })
+  verifiedAt!: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 }

@@ -38,6 +38,7 @@ export async function startServiceProcess(env: Record<string, string>): Promise<
       BCRYPT_COST: '4',
       LOG_LEVEL: 'warn',
       RATE_LIMIT_PER_MINUTE: '0',
+      EMAIL_VERIFICATION_ON_REGISTER: 'false',
       METRICS_PORT: String(metricsPort),
       ...TEST_SECRETS,
       ...env,

@@ -7,6 +7,7 @@ import { AccountEvents1732300000007 } from './1732300000007-account-events.js';
 import { NormalizeEmails1796100000000 } from './1796100000000-normalize-emails.js';
 import { ServiceClients1796100000001 } from './1796100000001-service-clients.js';
 import { DisabledAccounts1796100000002 } from './1796100000002-disabled-accounts.js';
+import { EmailVerification1796100000003 } from './1796100000003-email-verification.js';
 
 /** Every migration, in order. Migrations run at start-up. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   NormalizeEmails1796100000000,
   ServiceClients1796100000001,
   DisabledAccounts1796100000002,
+  EmailVerification1796100000003,
 ];
