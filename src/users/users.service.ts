@@ -20,10 +20,7 @@ export { normalizeEmail };
 
 export interface NewAddress {
   email: string;
-  /**
-   * Whether the address was verified elsewhere. Stored once user_emails has its verification
-   * column (migration 1796100000003); until then it is accepted and not kept.
-   */
+  /** Whether the address was verified elsewhere (the admin API): stored as verified now. */
   verified?: boolean;
 }
 
@@ -150,8 +147,7 @@ export class UsersService {
 
   /** Links one more address to an account in `tx`. */
   insertAddress(tx: EntityManager, userId: string, address: NewAddress, isPrimary: boolean): Promise<UserEmail> {
-    // verified: kept here once user_emails has its verification column (see NewAddress).
-    return tx.save(tx.create(UserEmail, { userId, email: normalizeEmail(address.email), isPrimary }));
+    return tx.save(tx.create(UserEmail, { userId, email: normalizeEmail(address.email), isPrimary, verifiedAt: address.verified ? new Date() : null }));
   }
 
   /** The account's addresses, read in `tx`. */
