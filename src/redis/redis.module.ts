@@ -1,4 +1,4 @@
-import { Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { AppConfig } from '../config/app-config.js';
 
@@ -11,8 +11,10 @@ import { AppConfig } from '../config/app-config.js';
  * decides what a failure means), and the connection is closed in `onApplicationShutdown`,
  * after in-flight requests have finished.
  */
+const CONNECT_TIMEOUT_MS = 2000;
+
 @Injectable()
-export class RedisConnection implements OnApplicationShutdown {
+export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Redis');
   readonly client?: Redis;
 
@@ -20,7 +22,7 @@ export class RedisConnection implements OnApplicationShutdown {
     if (!config.redisUrl) return;
     this.client = new Redis(config.redisUrl, {
       connectionName: 'password-reset-service',
-      connectTimeout: 2000,
+      connectTimeout: CONNECT_TIMEOUT_MS,
       commandTimeout: 1000,
       disconnectTimeout: 200,
       maxRetriesPerRequest: 1,
@@ -36,6 +38,25 @@ export class RedisConnection implements OnApplicationShutdown {
     this.client.on('ready', () => {
       if (reported) this.logger.log('Redis connection ready again');
       reported = false;
+    });
+  }
+
+  /**
+   * Start-up waits for the first connection (at most the connect timeout): commands do not queue,
+   * so a request served before it would go unlimited. Redis still down then: the service starts
+   * and each user of the connection falls back as when Redis goes away later.
+   */
+  async onModuleInit(): Promise<void> {
+    const client = this.client;
+    if (!client || client.status === 'ready') return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        client.off('ready', done);
+        resolve();
+      };
+      const timer = setTimeout(done, CONNECT_TIMEOUT_MS);
+      client.once('ready', done);
     });
   }
 
