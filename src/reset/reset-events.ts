@@ -66,12 +66,16 @@ export class ResetCommitted {
 
 export type ResetEvent = ResetIssued | PasswordChanged | CodeGuessingDetected | ResetCommitted;
 
-/** Emits the core's events to their handlers and waits for every one of them. */
+/**
+ * Emits the core's events to their handlers one after the other (emitAsync would run them
+ * concurrently, and handlers share the transaction's one connection), waiting for each.
+ */
 @Injectable()
 export class ResetEvents {
   constructor(private readonly emitter: EventEmitter2) {}
 
   async emit(event: ResetEvent): Promise<void> {
-    await this.emitter.emitAsync((event.constructor as unknown as { type: string }).type, event);
+    const type = (event.constructor as unknown as { type: string }).type;
+    for (const handler of this.emitter.listeners(type)) await handler(event);
   }
 }
