@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadJwkSet } from './jwk-set.js';
+import { type JwkSet, type JwtAlg, loadJwkSet } from './jwk-set.js';
 import { devMailboxEnabled, Env, NodeEnv } from './env.js';
 
 export type DatabaseTarget =
@@ -233,12 +233,7 @@ export function logFormat(env: Env, stdoutIsTerminal = process.stdout.isTTY === 
   return env.LOG_FORMAT ?? (stdoutIsTerminal ? 'pretty' : 'json');
 }
 
-export type JwtAlg = Env['JWT_ALG'];
-
-/** A JSON Web Key Set as read from configuration (validated when the signing keys load). */
-export interface JwkSet {
-  keys: Array<Record<string, unknown>>;
-}
+export type { JwkSet, JwtAlg } from './jwk-set.js';
 
 /** The JWK Set from JWT_SIGNING_KEYS or the file JWT_SIGNING_KEYS_FILE names; undefined when neither is set. */
 export function configuredKeySet(env: Env): JwkSet | undefined {

@@ -1,5 +1,12 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
-import type { JwkSet, JwtAlg } from './app-config.js';
+import type { Env } from './env.js';
+
+export type JwtAlg = Env['JWT_ALG'];
+
+/** A JSON Web Key Set as read from configuration (validated when the signing keys load). */
+export interface JwkSet {
+  keys: Array<Record<string, unknown>>;
+}
 
 /** A public key as published in the JWK Set: never a private part. */
 export interface PublicJwk {
