@@ -1,5 +1,13 @@
-import { ApiError } from './api-error.js';
-import type { ErrorCase } from './swagger.js';
+import { ApiError, type FieldError } from './api-error.js';
+
+/** An error a route can answer, in the service's own terms; the contract's presenter renders it. */
+export interface ErrorCase {
+  status: number;
+  code: string;
+  message: string;
+  violations?: string[];
+  fieldErrors?: FieldError[];
+}
 
 /**
  * The errors more than one part of the service answers, each worded once: thrown through the

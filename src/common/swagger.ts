@@ -1,7 +1,6 @@
 import { applyDecorators, Type } from '@nestjs/common';
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse } from '@nestjs/swagger';
-import type { FieldError } from './api-error.js';
-import { SERVICE_UNAVAILABLE, TOO_MANY_REQUESTS } from './error-catalogue.js';
+import { type ErrorCase, SERVICE_UNAVAILABLE, TOO_MANY_REQUESTS } from './error-catalogue.js';
 import { defaultPresenter, ErrorPresenter } from './error-presenters.js';
 
 /** One invalid field in the service's default error body. */
@@ -34,14 +33,7 @@ export class ErrorDto {
   violations?: string[];
 }
 
-/** An error a route can answer, in the service's own terms; the contract's presenter renders it. */
-export interface ErrorCase {
-  status: number;
-  code: string;
-  message: string;
-  violations?: string[];
-  fieldErrors?: FieldError[];
-}
+export type { ErrorCase } from './error-catalogue.js';
 
 /** How a contract renders errors: its presenter, and the schema of each status's body. */
 export interface ErrorShape {
