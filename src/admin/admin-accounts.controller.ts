@@ -115,7 +115,7 @@ export class AdminAccountsController {
     description: 'The account, its addresses, sessions, reset requests and every mail to its addresses, queued or sent. Records `account.deleted`.',
   })
   @ApiNoContentResponse({ description: 'Erased' })
-  @AdminRoute('accounts:write', [NOT_FOUND])
+  @AdminRoute('accounts:write', [NOT_FOUND, ...BODY_ERRORS])
   async delete(@Param('id') id: string): Promise<void> {
     await this.accounts.delete(id);
   }
@@ -135,7 +135,7 @@ export class AdminAccountsController {
   @ApiParam({ name: 'email', example: 'ada@example.com' })
   @ApiOperation({ operationId: 'adminRemoveEmail', summary: 'Unlink an address from an account', description: 'Unlinking the primary address makes the oldest remaining one primary.' })
   @ApiNoContentResponse({ description: 'Unlinked' })
-  @AdminRoute('accounts:write', [NOT_FOUND, { status: 404, code: 'email_not_found', message: 'The account has no such email address' }])
+  @AdminRoute('accounts:write', [NOT_FOUND, { status: 404, code: 'email_not_found', message: 'The account has no such email address' }, ...BODY_ERRORS])
   async removeEmail(@Param('id') id: string, @Param('email') email: string): Promise<void> {
     await this.accounts.removeEmail(id, email);
   }
@@ -153,6 +153,7 @@ export class AdminAccountsController {
     NOT_FOUND,
     { status: 404, code: 'unknown_account', message: 'No account matches' },
     { status: 400, code: 'no_email_addresses', message: 'There are no email addresses for this account' },
+    ...BODY_ERRORS,
   ])
   async requestPasswordReset(@Param('id') id: string): Promise<void> {
     await this.accounts.requestPasswordReset(id);
@@ -163,7 +164,7 @@ export class AdminAccountsController {
   @ID
   @ApiOperation({ operationId: 'adminRevokeSessions', summary: 'End every session of an account', description: 'Its refresh and access tokens stop working here at once. Records `sessions.revoked`.' })
   @ApiNoContentResponse({ description: 'Revoked' })
-  @AdminRoute('accounts:write', [NOT_FOUND])
+  @AdminRoute('accounts:write', [NOT_FOUND, ...BODY_ERRORS])
   async revokeSessions(@Param('id') id: string): Promise<void> {
     await this.accounts.revokeSessions(id);
   }
