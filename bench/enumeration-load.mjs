@@ -36,10 +36,10 @@ const NODE_OPTIONS = process.env.BENCH_NODE_OPTIONS ?? imageNodeOptions();
 const ORDER = process.env.BENCH_ORDER === 'pairs' ? 'pairs' : 'shuffled';
 
 const ROUTES = [
-  { name: 'seed 002 `sendEmail`', path: '/api/auth/forgotPassword/sendEmail', body: (a) => ({ username: a.username }) },
-  { name: 'seed 000 `/forgot-password/code`', path: '/forgot-password/code', body: (a) => ({ email: a.email }) },
-  { name: 'seed 001 `/auth/forgotpassword`', path: '/auth/forgotpassword', body: (a) => ({ email: a.email }) },
-  { name: 'seed 003 `reset-request`', path: '/api/auth/password/reset-request', body: (a) => ({ email: a.email }) },
+  { name: 'username-code `sendEmail`', path: '/api/auth/forgotPassword/sendEmail', body: (a) => ({ username: a.username }) },
+  { name: 'forgot-password `/forgot-password/code`', path: '/forgot-password/code', body: (a) => ({ email: a.email }) },
+  { name: 'auth-resetpassword `/auth/forgotpassword`', path: '/auth/forgotpassword', body: (a) => ({ email: a.email }) },
+  { name: 'token-link `reset-request`', path: '/api/auth/password/reset-request', body: (a) => ({ email: a.email }) },
   { name: 'page `/reset-password/request`', path: '/reset-password/request', body: (a) => ({ form: { email: a.email } }) },
 ];
 

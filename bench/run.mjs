@@ -222,7 +222,7 @@ async function main() {
     login.note = `raw compare capacity with the load generator running ${compareBefore.toFixed(2)}/s just before, ${compareAfter.toFixed(2)}/s just after; the ratio uses their mean`;
     rows.push(login);
 
-    // 2. seed 002 sendEmail: a request row, the throttle, one queued email, delivered while the
+    // 2. username-code sendEmail: a request row, the throttle, one queued email, delivered while the
     // load runs. Each answer's time is kept, to measure the time from the 200 to SMTP acceptance.
     i = 0;
     const requested = new Set();
@@ -230,7 +230,7 @@ async function main() {
     const mailsBefore = sink.messages.length;
     let sendEnd = 0;
     const send = await scenario(service, {
-      name: 'seed 002 sendEmail',
+      name: 'username-code sendEmail',
       connections: 16,
       duration: seconds(10),
       next: () => {
@@ -264,12 +264,12 @@ async function main() {
     };
     log(`outbox: ${queued} queued, ${outbox.deliveredDuringLoad} (${((100 * outbox.deliveredDuringLoad) / queued).toFixed(0)} %) accepted by the sink before the load ended, the last ${outbox.drainAfterLoadSeconds.toFixed(1)} s after it; 200 → SMTP acceptance p50 ${outbox.p50.toFixed(0)} ms, p99 ${outbox.p99.toFixed(0)} ms`);
 
-    // 3. seed 002 checkCode with a wrong code: HMAC + one conditional UPDATE. Spread over every
+    // 3. username-code checkCode with a wrong code: HMAC + one conditional UPDATE. Spread over every
     // account that has a live request, so the 12-try cap is reached as late as possible.
     const live = [...requested];
     i = 0;
     const check = await scenario(service, {
-      name: 'seed 002 checkCode (wrong code)',
+      name: 'username-code checkCode (wrong code)',
       connections: 16,
       duration: seconds(12),
       next: () => {
@@ -308,7 +308,7 @@ async function main() {
       await service.start();
     }
 
-    // 5. seed 002 resetPassword with fresh valid codes, issued beforehand and read from the sink.
+    // 5. username-code resetPassword with fresh valid codes, issued beforehand and read from the sink.
     const resetDuration = seconds(20);
     const needed = resetAccounts;
     const before = sink.messages.length;
@@ -335,7 +335,7 @@ async function main() {
     i = 0;
     const hashBefore = (await measureBcryptWithLoadGenerator(baseEnv, 'hash', seconds(5), capacity.hashPerSecond)).hashPerSecond;
     const reset = await scenario(service, {
-      name: 'seed 002 resetPassword (valid code)',
+      name: 'username-code resetPassword (valid code)',
       connections: 16,
       duration: resetDuration,
       next: () => {
@@ -422,7 +422,7 @@ async function main() {
       const sampler = setInterval(() => samples.push([performance.now(), service.rssMiB()]), 1000);
       const soakStart = performance.now();
       const row = await scenario(service, {
-        name: `soak: seed 002 sendEmail, ${SOAK_SECONDS} s`,
+        name: `soak: username-code sendEmail, ${SOAK_SECONDS} s`,
         connections: 8,
         duration: SOAK_SECONDS,
         next: () => ({ path: '/api/auth/forgotPassword/sendEmail', body: { username: `bench.mail.${(i++ % MAIL_ACCOUNTS) + 1}` } }),
@@ -454,7 +454,7 @@ async function main() {
 
 function render({ rows, tokens, outbox, drain, baseline, memory, soak, capacity, kind, seconds: total }) {
   const f = (n, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '–');
-  const send = rows.find((r) => r.name === 'seed 002 sendEmail');
+  const send = rows.find((r) => r.name === 'username-code sendEmail');
   const t = tokens ? tokenReport(tokens, f) : { rows: [], ratios: [], notes: [] };
   const lines = [
     `Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · ${os.availableParallelism()} cores (${os.cpus()[0]?.model?.trim() ?? 'unknown CPU'}) · load average ${os.loadavg()[0].toFixed(1)} at the end · Node ${process.version} · ` +

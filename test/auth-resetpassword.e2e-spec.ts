@@ -10,7 +10,7 @@ const INVALID_FLOW = {
 };
 const UNAUTHORIZED = { statusCode: 401, error_code: 'unauthorized', message: 'A valid Bearer access token is required' };
 
-describe('seed 001: POST /auth/forgotpassword and PATCH /auth/resetpassword', () => {
+describe('auth-resetpassword: POST /auth/forgotpassword and PATCH /auth/resetpassword', () => {
   let smtp: TestSmtpServer;
   let t: TestApp;
 

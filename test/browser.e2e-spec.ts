@@ -54,7 +54,7 @@ describeWithBrowser('hosted pages in a browser', () => {
     }
   }
 
-  /** Requests a reset by API (seed 002) and returns the newest email's link and code. */
+  /** Requests a reset by API (username-code) and returns the newest email's link and code. */
   async function requestReset(account: TestAccount, headers: Record<string, string> = {}) {
     const before = (await mailbox()).filter((m) => m.to === account.email).length;
     const res = await t.http.post('/api/auth/forgotPassword/sendEmail', { username: account.username }, { headers });
@@ -436,7 +436,7 @@ describeWithBrowser('hosted pages in a browser', () => {
     expect(found).toEqual({});
   }, 180_000);
 
-  it('Swagger UI at /docs shows every tag of the OpenAPI document, and "Try it out" runs a whole seed 002 flow', async () => {
+  it('Swagger UI at /docs shows every tag of the OpenAPI document, and "Try it out" runs a whole username-code flow', async () => {
     const doc = (await t.http.get('/docs-json')).body as {
       tags?: { name: string }[];
       paths: Record<string, Record<string, { tags?: string[] }>>;

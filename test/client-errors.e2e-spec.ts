@@ -38,7 +38,7 @@ describe('requests refused by the HTTP parser', () => {
   const huge = `?q=${'x'.repeat(20_000)}`;
   const request = (path: string) => `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}`;
 
-  it('answers headers over the limit with 431 in the seed 002 shape under its prefix', async () => {
+  it('answers headers over the limit with 431 in the username-code shape under its prefix', async () => {
     const res = await rawRequest(t.url, request(`/api/auth/forgotPassword/checkCode${huge}`));
     expect(res.status).toBe(431);
     expect(res.contentType).toMatch(/^application\/json/);

@@ -28,7 +28,7 @@ describe('one reset, any contract', () => {
     return secretsFrom((await smtp.waitFor(smtp.to(account.email), before + 1))[before]);
   }
 
-  it('requested through seed 002 (username), finished through seed 001 flow 1 (email + ?code=)', async () => {
+  it('requested through username-code (username), finished through auth-resetpassword flow 1 (email + ?code=)', async () => {
     const a = await createAccount(t);
     const { code } = await mailAfter(a, () => t.http.post('/api/auth/forgotPassword/sendEmail', { username: a.username }));
     const res = await t.http.patch(`/auth/resetpassword?code=${code}`, { email: a.email, new_password: NEW_PASSWORD });
@@ -40,7 +40,7 @@ describe('one reset, any contract', () => {
     expect(again.body.error_code).toBe('no_reset_requested');
   });
 
-  it('requested through seed 003, finished through seed 000 with the link token', async () => {
+  it('requested through token-link, finished through forgot-password with the link token', async () => {
     const a = await createAccount(t);
     const { token } = await mailAfter(a, () => t.http.post('/api/auth/password/reset-request', { email: a.email }));
     const res = await t.http.post('/forgot-password/confirm', { code: token, new_password: NEW_PASSWORD, confirm_password: NEW_PASSWORD });
@@ -106,12 +106,12 @@ describe('the strict per-IP limit on login and reset-request routes', () => {
     const loginRes = await t.http.post('/login', { email: 'nobody@example.com', password: 'x' });
     expect(loginRes.status).toBe(429);
     expect(loginRes.body).toEqual({ detail: 'Too many requests, try again later' });
-    const seed001 = await t.http.post('/auth/forgotpassword', { email: 'nobody@example.com' });
-    expect(seed001.status).toBe(429);
-    expect(seed001.body).toEqual({ statusCode: 429, error_code: 'too_many_requests', message: 'Too many requests, try again later' });
-    const seed003 = await t.http.post('/api/auth/password/reset-request', { email: 'nobody@example.com' });
-    expect(seed003.status).toBe(429);
-    expect(seed003.body).toEqual({ code: 'TOO_MANY_REQUESTS', message: 'Too many requests, try again later' });
+    const authResetpassword = await t.http.post('/auth/forgotpassword', { email: 'nobody@example.com' });
+    expect(authResetpassword.status).toBe(429);
+    expect(authResetpassword.body).toEqual({ statusCode: 429, error_code: 'too_many_requests', message: 'Too many requests, try again later' });
+    const tokenLink = await t.http.post('/api/auth/password/reset-request', { email: 'nobody@example.com' });
+    expect(tokenLink.status).toBe(429);
+    expect(tokenLink.body).toEqual({ code: 'TOO_MANY_REQUESTS', message: 'Too many requests, try again later' });
     // Routes without the decorator keep the general budget.
     const confirm = await t.http.post('/api/auth/password/reset', { password: 'x' });
     expect(confirm.status).toBe(401);

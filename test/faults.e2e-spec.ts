@@ -87,7 +87,7 @@ describe('faults', () => {
       // SMTP down too: every accepted email has to wait in the outbox through the outage.
       await smtp.stop();
 
-      // Load from four clients for the whole run: reset requests (seed 002 shape), wrong codes
+      // Load from four clients for the whole run: reset requests (username-code shape), wrong codes
       // and logins (the service's default shape).
       let phase: 'before' | 'outage' | 'after' = 'before';
       const seen: { phase: string; kind: string; status: number }[] = [];

@@ -3,7 +3,7 @@ import { startTestApp, TestApp } from './support/app.js';
 import { createAccount, NEW_PASSWORD, PASSWORD, TestAccount } from './support/accounts.js';
 import { secretsFrom, startSmtp, TestSmtpServer } from './support/smtp.js';
 
-describe('seed 000: /forgot-password and /login (FastAPI-shaped)', () => {
+describe('forgot-password: /forgot-password and /login (FastAPI-shaped)', () => {
   let smtp: TestSmtpServer;
   let t: TestApp;
 
@@ -16,7 +16,7 @@ describe('seed 000: /forgot-password and /login (FastAPI-shaped)', () => {
     await smtp.stop();
   });
 
-  /** Requests a reset through seed 000 and returns the secrets read from the delivered email. */
+  /** Requests a reset through forgot-password and returns the secrets read from the delivered email. */
   async function requestLink(account: TestAccount) {
     const before = smtp.messages.filter(smtp.to(account.email)).length;
     const res = await t.http.post('/forgot-password/code', { email: account.email });

@@ -167,7 +167,7 @@ describe('request logging', () => {
       return found;
     };
 
-    // Seed 002: username and 6-digit code, a wrong try first.
+    // username-code: username and 6-digit code, a wrong try first.
     let s = await request('/api/auth/forgotPassword/sendEmail', { username });
     const wrong = s.code === '000000' ? '111111' : '000000';
     expect((await t.http.post('/api/auth/forgotPassword/checkCode', { username, code: wrong })).status).toBe(400);
@@ -176,21 +176,21 @@ describe('request logging', () => {
     expect((await t.http.post('/api/auth/forgotPassword/resetPassword', { username, code: s.code, new_password: next })).status).toBe(200);
     password = next;
 
-    // Seed 003: the link token in the query, after the hosted page was opened with it.
+    // token-link: the link token in the query, after the hosted page was opened with it.
     s = await request('/api/auth/password/reset-request', { email });
     expect((await t.http.get(`/reset-password?token=${encodeURIComponent(s.token)}`)).status).toBe(200);
     next = nextPassword(3);
     expect((await t.http.post(`/api/auth/password/reset?token=${encodeURIComponent(s.token)}`, { password: next })).status).toBe(200);
     password = next;
 
-    // Seed 001: the code in the query string.
+    // auth-resetpassword: the code in the query string.
     s = await request('/auth/forgotpassword', { email });
     next = nextPassword(1);
     const patched = await t.http.patch(`/auth/resetpassword?code=${s.code}`, { email, new_password: next, confirm_password: next });
     expect(patched.status).toBe(200);
     password = next;
 
-    // Seed 000: the link token in the body (as `code`), with a confirmation.
+    // forgot-password: the link token in the body (as `code`), with a confirmation.
     s = await request('/forgot-password/code', { email });
     next = nextPassword(0);
     expect((await t.http.post('/forgot-password/confirm', { code: s.token, new_password: next, confirm_password: next })).status).toBe(200);

@@ -16,13 +16,13 @@ describe('ill-formed Unicode in request bodies', () => {
 
   const post = (path: string, raw: string) => t.http.post(path, undefined, { raw, headers: { 'content-type': 'application/json' } });
 
-  it('answers seed 003 with 400 in its {code, message} shape', async () => {
+  it('answers token-link with 400 in its {code, message} shape', async () => {
     const res = await post('/api/auth/password/reset-request', '{"email":"\\ud800"}');
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringContaining('well-formed') });
   });
 
-  it('answers seed 000 with 422 and a FastAPI detail list', async () => {
+  it('answers forgot-password with 422 and a FastAPI detail list', async () => {
     const res = await post('/forgot-password/code', '{"email":"a\\udc00@example.com"}');
     expect(res.status).toBe(422);
     expect(res.body).toEqual({ detail: [{ loc: ['body', 'email'], msg: expect.any(String), type: 'isWellFormed' }] });

@@ -231,7 +231,7 @@ describe('the conformance check of every end-to-end response (test/support/http.
     new Headers({ 'content-type': 'application/json; charset=utf-8', ...(retryAfter ? { 'retry-after': retryAfter } : {}) });
 
   it('refuses an undocumented status, a body off its schema, a missing documented header', async () => {
-    const checker = await conformanceFor(t.url);
+    const checker = await conformanceFor();
     const url = `${t.url}/api/auth/forgotPassword/sendEmail`;
     expect(checker.check('POST', url, 200, json(), '{"msg":"Sent"}')).toEqual([]);
     expect(checker.check('POST', url, 418, json(), '{"msg":"x","error_code":"teapot"}')[0]).toMatch(/a status the document does not list/);
@@ -245,7 +245,7 @@ describe('the conformance check of every end-to-end response (test/support/http.
   });
 
   it('leaves out requests outside the document: pages, /metrics, /docs, unknown paths and methods', async () => {
-    const checker = await conformanceFor(t.url);
+    const checker = await conformanceFor();
     for (const [method, path] of [['GET', '/reset-password?token=x'], ['GET', '/metrics'], ['GET', '/docs'], ['GET', '/nope'], ['GET', '/auth/login']]) {
       expect(checker.check(method, `${t.url}${path}`, 404, new Headers({ 'content-type': 'text/html' }), '<p>no</p>')).toEqual([]);
     }

@@ -10,7 +10,7 @@
  *    database on the PostgreSQL server (SMOKE_POSTGRES_URL, default the local server), Redis
  *    (SMOKE_REDIS_URL) and a real SMTP server (smtp-server, in this process).
  * 3. Checks /health/ready, that the dev mailbox does not exist, and the JSON request log.
- * 4. Completes one reset through the seed 002 API, reading the code from the received email.
+ * 4. Completes one reset through the username-code API, reading the code from the received email.
  * 5. Sends SIGTERM while a request is in flight: readiness turns 503, the request completes,
  *    and the process exits 0 within 10 s.
  *
@@ -208,7 +208,7 @@ async function main() {
     const publicMetrics = await http(base, 'GET', '/metrics');
     expect(publicMetrics.status === 404, 'no /metrics on the public port', String(publicMetrics.status));
 
-    step('one reset through seed 002, the code read from the email');
+    step('one reset through username-code, the code read from the email');
     const username = `smoke.${Date.now().toString(36)}`;
     const email = `${username}@example.com`;
     const reg = await http(base, 'POST', '/auth/register', { username, email, password: PASSWORD });

@@ -25,7 +25,7 @@ async function startApp(smtp: TestSmtpServer, env: Record<string, string> = {}) 
 
 function helpers(getApp: () => TestApp, smtp: TestSmtpServer) {
   return {
-    /** Requests a reset through seed 003 and returns the secrets read from the delivered email. */
+    /** Requests a reset through token-link and returns the secrets read from the delivered email. */
     async requestLink(account: TestAccount, body: Record<string, unknown> = {}, query = '') {
       const before = smtp.messages.filter(smtp.to(account.email)).length;
       const res = await getApp().http.post(`${BASE}/reset-request${query}`, { email: account.email, ...body });
@@ -41,7 +41,7 @@ function helpers(getApp: () => TestApp, smtp: TestSmtpServer) {
   };
 }
 
-describe('seed 003: /api/auth/password/reset-request and /api/auth/password/reset', () => {
+describe('token-link: /api/auth/password/reset-request and /api/auth/password/reset', () => {
   let smtp: TestSmtpServer;
   let t: TestApp;
   let h: ReturnType<typeof helpers>;
@@ -184,7 +184,7 @@ describe('seed 003: /api/auth/password/reset-request and /api/auth/password/rese
   });
 });
 
-describe('seed 003: internal failures answer 500 with the code and no internals', () => {
+describe('token-link: internal failures answer 500 with the code and no internals', () => {
   let smtp: TestSmtpServer;
   let t: TestApp;
   let h: ReturnType<typeof helpers>;
@@ -261,7 +261,7 @@ describe('seed 003: internal failures answer 500 with the code and no internals'
   });
 });
 
-describe('seed 003: the database goes away', () => {
+describe('token-link: the database goes away', () => {
   let smtp: TestSmtpServer;
   let t: TestApp;
   let h: ReturnType<typeof helpers>;

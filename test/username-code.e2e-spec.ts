@@ -6,7 +6,7 @@ import { secretsFrom, startSmtp, TestSmtpServer } from './support/smtp.js';
 
 const BASE = '/api/auth/forgotPassword';
 
-describe('seed 002: /api/auth/forgotPassword (username + 6-digit code)', () => {
+describe('username-code: /api/auth/forgotPassword (username + 6-digit code)', () => {
   let smtp: TestSmtpServer;
   let t: TestApp;
 

@@ -53,8 +53,14 @@ export async function startTestApp(
     ...TEST_SECRETS,
     ...env,
   };
-  if (appEnv.DATABASE_URL === 'memory://') await openMigratedPGlite();
-  const app = await createApp(appEnv, options);
+  const releasePGlite = appEnv.DATABASE_URL === 'memory://' ? await openMigratedPGlite() : () => {};
+  let app: NestFastifyApplication;
+  try {
+    app = await createApp(appEnv, options);
+  } catch (err) {
+    releasePGlite();
+    throw err;
+  }
   // PORT only when a test needs to know its URL before boot (PUBLIC_URL in emailed links); else any free port.
   await app.listen({ port: Number(env.PORT ?? 0), host: env.HOST ?? '127.0.0.1' });
   const address = app.getHttpServer().address() as { port: number };
@@ -66,7 +72,11 @@ export async function startTestApp(
     metrics: new HttpClient(app.get(MetricsServer).url.replace('0.0.0.0', '127.0.0.1'), { documented: false }),
     db,
     close: async () => {
-      await app.close();
+      try {
+        await app.close();
+      } finally {
+        releasePGlite();
+      }
       await db.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },

@@ -47,7 +47,7 @@ export class HttpClient {
     const response = await fetch(this.baseUrl + path, { method, headers, body: payload, redirect: 'manual' });
     const text = await response.text();
     const problems =
-      this.options.documented === false ? [] : (await conformanceFor(this.baseUrl)).check(method, this.baseUrl + path, response.status, response.headers, text);
+      this.options.documented === false ? [] : (await conformanceFor()).check(method, this.baseUrl + path, response.status, response.headers, text);
     if (problems.length) throw new Error(`The response does not conform to the OpenAPI document:\n${problems.join('\n')}`);
     let parsed: unknown = text;
     try {

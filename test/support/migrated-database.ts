@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { getPGliteInstance, PGliteDriver } from 'typeorm-pglite';
+import { PGliteInstance } from 'typeorm-pglite/dist/pglite-instance.js';
 import { AppConfig } from '../../src/config/app-config.js';
 import { parseEnv } from '../../src/config/env.js';
 import { typeOrmOptions } from '../../src/database/database.module.js';
@@ -65,13 +66,84 @@ function migratedPGliteFiles(): Promise<Buffer> {
   return pgliteTemplate;
 }
 
+interface InstanceHolder {
+  instance: { closed: boolean; query(sql: string): Promise<{ rows: { tablename: string }[] }>; exec(sql: string): Promise<unknown>; close(): Promise<void> } | null;
+  close(): Promise<void>;
+}
+
 /**
- * Opens this test file's in-memory PGlite from the migrated files. typeorm-pglite keeps one
- * instance per module registry (one per test file), and the app then uses it; an instance that
- * is already open, shared with another app of the same file, is left as it is.
+ * The instance typeorm-pglite keeps, one per module registry (one per test file). Its close()
+ * runs when an app's pool ends; for the in-memory instance opened here it leaves the instance
+ * open for the file's next app (opening another from the migrated files costs about a second).
+ * Any other instance (PGlite persisted in a DATA_DIR) closes as in the service. Closing the
+ * instance itself (getPGliteInstance() then close(), as a suite that takes the database away
+ * does) still ends it, and the next app then opens a new one.
  */
-export async function openMigratedPGlite(): Promise<void> {
-  const files = await migratedPGliteFiles();
-  new PGliteDriver({ loadDataDir: new Blob([files]) });
-  await getPGliteInstance();
+const holder = PGliteInstance as unknown as InstanceHolder;
+const closeInstance = holder.close.bind(holder);
+let inMemory: InstanceHolder['instance'] = null;
+holder.close = async () => {
+  if (!holder.instance || holder.instance !== inMemory) await closeInstance();
+};
+
+// Closed when the test file is done (see test/support/jest/quiet-environment.cjs): an open
+// instance would keep its WebAssembly memory, hundreds of MB, for the rest of the worker's run.
+const afterFile = ((globalThis as { __afterTestFile?: (() => Promise<void>)[] }).__afterTestFile ??= []);
+afterFile.push(async () => {
+  if (inMemory && !inMemory.closed) await inMemory.close().catch(() => {});
+});
+
+/** Apps of this test file using the instance right now. */
+let appsOpen = 0;
+/** The migrated schema as opened (see schemaOf); a suite that changed it gets a new instance. */
+let migratedSchema: string | undefined;
+
+/** Every relation, column, constraint and trigger of the public schema, as one string. */
+const SCHEMA_OF = `
+  SELECT md5(string_agg(item, ',' ORDER BY item)) AS schema FROM (
+    SELECT c.relname::text || ':' || c.relkind::text AS item FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public'
+    UNION ALL SELECT table_name::text || '.' || column_name::text || ':' || data_type::text FROM information_schema.columns WHERE table_schema = 'public'
+    UNION ALL SELECT conname::text FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = 'public'
+    UNION ALL SELECT tgname::text FROM pg_trigger WHERE NOT tgisinternal
+  ) items`;
+
+const schemaOf = async (db: NonNullable<InstanceHolder['instance']>) => ((await db.query(SCHEMA_OF)).rows[0] as unknown as { schema: string }).schema;
+
+/** Empties every table but the migrations'; false when the schema is not the migrated one any more. */
+async function emptied(db: NonNullable<InstanceHolder['instance']>): Promise<boolean> {
+  try {
+    if ((await schemaOf(db)) !== migratedSchema) return false;
+    const { rows } = await db.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migrations'");
+    if (rows.length) await db.exec(`TRUNCATE ${rows.map((r) => `"${r.tablename}"`).join(', ')} RESTART IDENTITY CASCADE`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Opens this test file's in-memory PGlite from the migrated files, or empties the open one when
+ * no app of the file still uses it (every table but the migrations', so each app starts as on a
+ * fresh copy; a schema a suite changed is thrown away and opened again). An app started while
+ * another is up shares its data. Returns what the app calls when it has closed.
+ */
+export async function openMigratedPGlite(): Promise<() => void> {
+  let open = holder.instance && !holder.instance.closed ? holder.instance : null;
+  if (open && open === inMemory && appsOpen === 0 && !(await emptied(open))) {
+    await closeInstance().catch(() => {});
+    open = null;
+  }
+  if (!open) {
+    holder.instance = null;
+    const files = await migratedPGliteFiles();
+    new PGliteDriver({ loadDataDir: new Blob([files]) });
+    inMemory = (await getPGliteInstance()) as unknown as InstanceHolder['instance'];
+    migratedSchema ??= await schemaOf(inMemory!);
+  }
+  appsOpen++;
+  let released = false;
+  return () => {
+    if (!released) appsOpen--;
+    released = true;
+  };
 }
