@@ -1,13 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import {
-  jetstream,
-  JetStreamApiCodes,
-  JetStreamApiError,
-  JetStreamClient,
-  JetStreamManager,
-  jetstreamManager,
-} from '@nats-io/jetstream';
-import { connect, NatsConnection } from '@nats-io/transport-node';
+import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { AppConfig } from '../config/app-config.js';
 import { AccountEvent } from './account-event.entity.js';
 import { eventMessage } from './event-message.js';
@@ -17,6 +10,8 @@ export const NATS_TIMEOUT_MS = 5000;
 
 interface Connection {
   nc: NatsConnection;
+  /** The JetStream client library, loaded with the first connection (see open()). */
+  lib: typeof import('@nats-io/jetstream');
   js: JetStreamClient;
   jsm: JetStreamManager;
   /** False between a disconnect and the reconnect: publishes then fail at once. */
@@ -42,7 +37,7 @@ export class NatsPublisher implements OnApplicationShutdown {
     const c = await this.connect();
     if (!c.connected) throw new Error('not connected to NATS');
     if (!c.streamReady) {
-      await this.ensureStream(c.jsm);
+      await this.ensureStream(c);
       c.streamReady = true;
     }
     await c.js.publish(`${this.config.events.subjectPrefix}.${event.type}`, JSON.stringify(eventMessage(event)), {
@@ -71,7 +66,9 @@ export class NatsPublisher implements OnApplicationShutdown {
     return this.connection;
   }
 
+  /** The NATS client libraries (about 20 MB once loaded) are loaded only when events go to NATS. */
   private async open(): Promise<Connection> {
+    const [{ connect }, lib] = await Promise.all([import('@nats-io/transport-node'), import('@nats-io/jetstream')]);
     const nc = await connect({
       servers: this.config.events.natsUrls,
       name: 'password-reset-service',
@@ -81,7 +78,8 @@ export class NatsPublisher implements OnApplicationShutdown {
       reconnectTimeWait: 1000,
     });
     try {
-      const c: Connection = { nc, js: jetstream(nc), jsm: await jetstreamManager(nc, { timeout: NATS_TIMEOUT_MS }), connected: true, streamReady: false };
+      const jsm = await lib.jetstreamManager(nc, { timeout: NATS_TIMEOUT_MS });
+      const c: Connection = { nc, lib, js: lib.jetstream(nc), jsm, connected: true, streamReady: false };
       void this.follow(c);
       return c;
     } catch (err) {
@@ -103,12 +101,12 @@ export class NatsPublisher implements OnApplicationShutdown {
     }
   }
 
-  private async ensureStream(jsm: JetStreamManager): Promise<void> {
+  private async ensureStream({ jsm, lib }: Connection): Promise<void> {
     const { natsStream, subjectPrefix } = this.config.events;
     try {
       await jsm.streams.info(natsStream);
     } catch (err) {
-      if (!(err instanceof JetStreamApiError && err.code === JetStreamApiCodes.StreamNotFound)) throw err;
+      if (!(err instanceof lib.JetStreamApiError && err.code === lib.JetStreamApiCodes.StreamNotFound)) throw err;
       await jsm.streams.add({ name: natsStream, subjects: [`${subjectPrefix}.>`] });
       this.logger.log(`created JetStream stream ${natsStream} (subjects ${subjectPrefix}.>)`);
     }

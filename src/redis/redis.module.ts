@@ -1,5 +1,5 @@
-import { Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { Redis } from 'ioredis';
+import { Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import type { Redis } from 'ioredis';
 import { AppConfig } from '../config/app-config.js';
 
 /**
@@ -9,18 +9,25 @@ import { AppConfig } from '../config/app-config.js';
  *
  * Commands fail fast rather than queue when Redis is unreachable (each user of the connection
  * decides what a failure means), and the connection is closed in `onApplicationShutdown`,
- * after in-flight requests have finished.
+ * after in-flight requests have finished. ioredis (about 20 MB once loaded) is loaded only
+ * when REDIS_URL is set.
  */
 const CONNECT_TIMEOUT_MS = 2000;
 
-@Injectable()
-export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
-  private readonly logger = new Logger('Redis');
-  readonly client?: Redis;
+export class RedisConnection implements OnApplicationShutdown {
+  private constructor(readonly client?: Redis) {}
 
-  constructor(config: AppConfig) {
-    if (!config.redisUrl) return;
-    this.client = new Redis(config.redisUrl, {
+  /**
+   * Connects when REDIS_URL is set. Start-up waits for the first connection (at most the connect
+   * timeout): commands do not queue, so a request served before it would go unlimited. Redis
+   * still down then: the service starts and each user of the connection falls back as when
+   * Redis goes away later.
+   */
+  static async open(config: AppConfig): Promise<RedisConnection> {
+    if (!config.redisUrl) return new RedisConnection();
+    const { Redis } = await import('ioredis');
+    const logger = new Logger('Redis');
+    const client = new Redis(config.redisUrl, {
       connectionName: 'password-reset-service',
       connectTimeout: CONNECT_TIMEOUT_MS,
       commandTimeout: 1000,
@@ -31,33 +38,26 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
       retryStrategy: (times) => Math.min(times * 200, 2000),
     });
     let reported = false;
-    this.client.on('error', (err: Error) => {
-      if (!reported) this.logger.warn(`Redis unavailable: ${err.message}`);
+    client.on('error', (err: Error) => {
+      if (!reported) logger.warn(`Redis unavailable: ${err.message}`);
       reported = true;
     });
-    this.client.on('ready', () => {
-      if (reported) this.logger.log('Redis connection ready again');
+    client.on('ready', () => {
+      if (reported) logger.log('Redis connection ready again');
       reported = false;
     });
-  }
-
-  /**
-   * Start-up waits for the first connection (at most the connect timeout): commands do not queue,
-   * so a request served before it would go unlimited. Redis still down then: the service starts
-   * and each user of the connection falls back as when Redis goes away later.
-   */
-  async onModuleInit(): Promise<void> {
-    const client = this.client;
-    if (!client || client.status === 'ready') return;
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        client.off('ready', done);
-        resolve();
-      };
-      const timer = setTimeout(done, CONNECT_TIMEOUT_MS);
-      client.once('ready', done);
-    });
+    if (client.status !== 'ready') {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          client.off('ready', done);
+          resolve();
+        };
+        const timer = setTimeout(done, CONNECT_TIMEOUT_MS);
+        client.once('ready', done);
+      });
+    }
+    return new RedisConnection(client);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -74,5 +74,8 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
   }
 }
 
-@Module({ providers: [RedisConnection], exports: [RedisConnection] })
+@Module({
+  providers: [{ provide: RedisConnection, inject: [AppConfig], useFactory: (config: AppConfig) => RedisConnection.open(config) }],
+  exports: [RedisConnection],
+})
 export class RedisModule {}

@@ -6,7 +6,6 @@ import {
   type ThrottlerRequest,
   type ThrottlerStorage,
 } from '@nestjs/throttler';
-import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { tooManyRequests } from '../common/error-catalogue.js';
 import { AppConfig } from '../config/app-config.js';
 import type { RedisConnection } from '../redis/redis.module.js';
@@ -84,7 +83,7 @@ export class FailOpenStorage implements ThrottlerStorage {
   }
 }
 
-export function throttlerOptions(config: AppConfig, redis: RedisConnection): ThrottlerModuleOptions {
+export async function throttlerOptions(config: AppConfig, redis: RedisConnection): Promise<ThrottlerModuleOptions> {
   const reflector = new Reflector();
   const isStrict = (context: ExecutionContext) =>
     reflector.getAllAndOverride<boolean>(STRICT_RATE_LIMIT, [context.getHandler(), context.getClass()]) === true;
@@ -105,6 +104,9 @@ export function throttlerOptions(config: AppConfig, redis: RedisConnection): Thr
     skipIf: off,
     // One key per throttler and client IP, not per route: the budget is the client's.
     generateKey: (_context, tracker, name) => `throttle:${name}:${tracker}`,
-    storage: redis.client ? new FailOpenStorage(new ThrottlerStorageRedisService(redis.client)) : undefined,
+    // Loaded only with Redis, as ioredis is (see RedisConnection).
+    storage: redis.client
+      ? new FailOpenStorage(new (await import('@nest-lab/throttler-storage-redis')).ThrottlerStorageRedisService(redis.client))
+      : undefined,
   };
 }
