@@ -1,4 +1,3 @@
-import 'reflect-metadata';
 import { parseEnv, readProcessEnv } from './config/env.js';
 
 async function main(): Promise<void> {

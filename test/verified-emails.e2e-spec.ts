@@ -32,6 +32,8 @@ describe('verified email addresses', () => {
   const remove = (token: string, email: string) => t.http.request('DELETE', `/auth/me/emails/${encodeURIComponent(email)}`, undefined, { token });
   const makePrimary = (token: string, email: string) => t.http.post(`/auth/me/emails/${encodeURIComponent(email)}/primary`, undefined, { token });
   const verify = (body: Record<string, unknown>) => t.http.post('/auth/emails/verify', body);
+  const resend = (token: string, email: string, body?: Record<string, unknown>) =>
+    t.http.post(`/auth/me/emails/${encodeURIComponent(email)}/verification`, body, { token });
 
   /** An account (registered without an address, so only added ones get mail) and its token. */
   async function accountWithoutAddress() {
@@ -71,6 +73,31 @@ describe('verified email addresses', () => {
     const [row] = await db.query(`SELECT code_hash, token_hash FROM email_verifications WHERE email = $1`, [address]);
     expect(Buffer.from(row.token_hash).toString()).not.toContain(linkToken);
     expect(Buffer.from(row.code_hash).toString('hex')).not.toContain(code);
+  });
+
+  it('resends a verification in the asked locale; the earlier code stops working; a verified or unknown address is refused', async () => {
+    const { a, token } = await accountWithoutAddress();
+    const address = `${a.username}.resend@example.com`;
+    expect((await add(token, address)).status).toBe(201);
+    const first = secretsFrom(await mailTo(address, 1));
+    const res = await resend(token, address, { locale: 'de' });
+    expect(res.status).toBe(202);
+    const second = await mailTo(address, 2);
+    expect(second.subject).toBe('Bestätigen Sie Ihre E-Mail-Adresse');
+    // Without a body, in the default locale.
+    expect((await resend(token, address)).status).toBe(202);
+    const third = await mailTo(address, 3);
+    expect(third.subject).not.toBe(second.subject);
+    for (const older of [first, secretsFrom(second)]) {
+      expect((await verify({ email: address, code: older.code })).body).toMatchObject({ error_code: 'verification_failed' });
+    }
+    expect((await verify({ email: address, code: secretsFrom(third).code })).status).toBe(200);
+    const again = await resend(token, address);
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ error_code: 'email_already_verified' });
+    expect((await resend(token, `${a.username}.never-added@example.com`)).status).toBe(404);
+    expect(smtp.messages.filter(smtp.to(address))).toHaveLength(3);
+    expect((await t.http.post(`/auth/me/emails/${encodeURIComponent(address)}/verification`, undefined)).status).toBe(401);
   });
 
   it('counts wrong codes up to the cap, then refuses even the right one', async () => {

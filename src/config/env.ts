@@ -1,3 +1,5 @@
+// Implicit conversion (strings to numbers and booleans) reads each property's design type.
+import 'reflect-metadata';
 import { plainToInstance, Transform } from 'class-transformer';
 import { isIP } from 'node:net';
 import {

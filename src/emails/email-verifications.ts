@@ -17,7 +17,7 @@ import { EmailVerificationRepository } from './email-verification.repository.js'
 /** The errors of a verification, worded once (thrown here, documented by the controller). */
 export const VERIFICATION_ERRORS = {
   failed: { status: 400, code: 'verification_failed', message: 'The code or token is not valid' },
-  expired: { status: 400, code: 'verification_expired', message: 'The code or token has expired; add the address again for a new one' },
+  expired: { status: 400, code: 'verification_expired', message: 'The code or token has expired; ask for a new verification email' },
   attempts: { status: 400, code: 'verification_attempts_exceeded', message: 'Too many wrong codes; use the link, or ask for a new email' },
 } as const;
 

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { AccessTokenGuard, CurrentUser } from '../auth/access-token.guard.js';
 import type { AuthenticatedUser } from '../auth/access-token.guard.js';
 import { ACCOUNTS_TAG } from '../auth/accounts.tag.js';
@@ -8,7 +8,7 @@ import { ApiErrors, BODY_ERRORS, DEFAULT_ERROR_SHAPE, fieldError, SERVICE_ERRORS
 import { AppConfig } from '../config/app-config.js';
 import { StrictRateLimit } from '../throttling/strict-rate-limit.decorator.js';
 import { UsersService } from '../users/users.service.js';
-import { AddEmailDto, EmailDto, VerifiedEmailDto, VerifyEmailDto } from './dto/emails.dto.js';
+import { AddEmailDto, EmailDto, ResendVerificationDto, VerifiedEmailDto, VerifyEmailDto } from './dto/emails.dto.js';
 import { EMAIL_ERRORS, EmailsService } from './emails.service.js';
 import { EmailVerifications, VERIFICATION_ERRORS } from './email-verifications.js';
 
@@ -84,6 +84,25 @@ export class EmailsController {
   @ApiBearerErrors(EMAIL_ERRORS.notFound)
   makePrimary(@CurrentUser() user: AuthenticatedUser, @Param('email') email: string) {
     return this.emails.makePrimary(user.id, email);
+  }
+
+  @Post('me/emails/:email/verification')
+  @HttpCode(202)
+  @UseGuards(AccessTokenGuard)
+  @StrictRateLimit()
+  @ApiBearerAuth()
+  @ApiOperation({
+    operationId: 'emailsResendVerification',
+    summary: 'Send an unverified address a new verification email',
+    description: 'A new code and link; those sent before stop working. A verified address answers 409 `email_already_verified`.',
+  })
+  @ApiParam(EMAIL_PARAM)
+  @ApiBody({ type: ResendVerificationDto, required: false, examples: { resend: { summary: 'In German', value: { locale: 'de' } } } })
+  @ApiAcceptedResponse({ description: 'The verification email is queued' })
+  @ApiBearerErrors(EMAIL_ERRORS.notFound, EMAIL_ERRORS.alreadyVerified)
+  async resendVerification(@CurrentUser() user: AuthenticatedUser, @Param('email') email: string, @Body() body: ResendVerificationDto = {}): Promise<void> {
+    const account = await this.users.findById(user.id);
+    await this.emails.resendVerification({ id: user.id, username: account?.username ?? '' }, email, body?.locale ?? this.config.mail.defaultLocale);
   }
 
   @Post('emails/verify')

@@ -17,6 +17,7 @@ export const EMAIL_ERRORS = {
   alreadyAdded: { status: 409, code: 'email_already_added', message: 'The account already has this address' },
   primary: { status: 409, code: 'primary_email', message: 'Make another address primary before removing this one' },
   lastVerified: { status: 409, code: 'last_verified_email', message: 'The last verified address cannot be removed while resets require one' },
+  alreadyVerified: { status: 409, code: 'email_already_verified', message: 'This address is already verified' },
 } as const;
 
 const fail = (error: (typeof EMAIL_ERRORS)[keyof typeof EMAIL_ERRORS]) => new ApiError(error.status, error.code, error.message);
@@ -75,6 +76,22 @@ export class EmailsService {
       if (!isUniqueViolation(err)) throw err;
       throw fail((await this.users.emailOwner(email)) === user.id ? EMAIL_ERRORS.alreadyAdded : EMAIL_ERRORS.taken);
     }
+  }
+
+  /**
+   * Sends an unverified address of the account a new verification email; the code and link of
+   * the ones before stop working.
+   */
+  async resendVerification(user: { id: string; username: string }, rawEmail: string, locale: string): Promise<void> {
+    const email = normalizeEmail(rawEmail);
+    await this.db.transaction(async (tx) => {
+      await this.users.lockTokenVersion(tx, user.id);
+      const target = (await this.users.listEmails(user.id, tx)).find((e) => e.email === email);
+      if (!target) throw fail(EMAIL_ERRORS.notFound);
+      if (target.verifiedAt !== null) throw fail(EMAIL_ERRORS.alreadyVerified);
+      await this.verifications.issue(tx, user, email, locale);
+    });
+    await this.verifications.committed();
   }
 
   /**

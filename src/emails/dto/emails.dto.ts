@@ -11,6 +11,11 @@ export class AddEmailDto {
   locale?: string;
 }
 
+export class ResendVerificationDto {
+  @LocaleField()
+  locale?: string;
+}
+
 /** Either the link token, or the address with its code. */
 export class VerifyEmailDto {
   @ApiPropertyOptional({
