@@ -1,4 +1,6 @@
+import pg from 'pg';
 import { DataSource } from 'typeorm';
+import { getPGliteInstance } from 'typeorm-pglite';
 import { MailDeliveryWorker } from '../src/mail/mail-delivery.worker.js';
 import { MailOutbox } from '../src/mail/mail-outbox.js';
 import { startTestApp, TestApp } from './support/app.js';
@@ -55,6 +57,37 @@ describe('mail delivery worker: concurrent sends, wake-ups', () => {
       for (const row of rows) expect(row).toMatchObject({ status: 'sent', payload: null });
     } finally {
       await t.close();
+    }
+  });
+
+  it('shuts down without failing a delivery: what was in flight is sent, what was claimed is handed back untried', async () => {
+    const t = await startTestApp({ SMTP_URL: smtp.url, MAIL_CONCURRENCY: '4', ...NO_POLL });
+    const recipients = Array.from({ length: 16 }, (_, i) => `shutdown.${i}.${Date.now()}@example.com`);
+    try {
+      for (const to of recipients) await queueQuietly(t, to);
+      smtp.holdMs = 300;
+      t.app.get(MailDeliveryWorker).wake();
+      while (smtp.inProgress === 0) await new Promise((r) => setTimeout(r, 10));
+      await t.app.close();
+      // Read after the app is gone: on the server with a connection of its own; on PGlite through
+      // the file's instance, which outlives the app (see test/support/migrated-database.ts).
+      const query = 'SELECT recipient, status, attempts, last_error FROM mail_outbox WHERE recipient = ANY($1)';
+      let rows: { recipient: string; status: string; attempts: number; last_error: string | null }[];
+      if (serverUrl()) {
+        const client = new pg.Client({ connectionString: t.db.url });
+        await client.connect();
+        rows = (await client.query(query, [recipients])).rows;
+        await client.end();
+      } else {
+        rows = (await (await getPGliteInstance()).query<(typeof rows)[number]>(query, [recipients])).rows;
+      }
+      expect(rows.filter((r) => r.last_error !== null)).toEqual([]);
+      const sent = rows.filter((r) => r.status === 'sent').map((r) => r.recipient);
+      expect(sent.length).toBeGreaterThan(0);
+      expect(smtp.messages.filter((m) => recipients.some((to) => m.to.includes(to))).map((m) => m.to[0]).sort()).toEqual(sent.sort());
+      for (const r of rows.filter((row) => row.status !== 'sent')) expect(r).toMatchObject({ status: 'pending', attempts: 0 });
+    } finally {
+      await t.close().catch(() => {});
     }
   });
 
