@@ -66,8 +66,15 @@ function migratedPGliteFiles(): Promise<Buffer> {
   return pgliteTemplate;
 }
 
+interface PGliteLike {
+  closed: boolean;
+  query<T>(sql: string): Promise<{ rows: T[] }>;
+  exec(sql: string): Promise<unknown>;
+  close(): Promise<void>;
+}
+
 interface InstanceHolder {
-  instance: { closed: boolean; query(sql: string): Promise<{ rows: { tablename: string }[] }>; exec(sql: string): Promise<unknown>; close(): Promise<void> } | null;
+  instance: PGliteLike | null;
   close(): Promise<void>;
 }
 
@@ -81,7 +88,7 @@ interface InstanceHolder {
  */
 const holder = PGliteInstance as unknown as InstanceHolder;
 const closeInstance = holder.close.bind(holder);
-let inMemory: InstanceHolder['instance'] = null;
+let inMemory: PGliteLike | null = null;
 holder.close = async () => {
   if (!holder.instance || holder.instance !== inMemory) await closeInstance();
 };
@@ -95,8 +102,8 @@ afterFile.push(async () => {
 
 /** Apps of this test file using the instance right now. */
 let appsOpen = 0;
-/** The migrated schema as opened (see schemaOf); a suite that changed it gets a new instance. */
-let migratedSchema: string | undefined;
+/** The migrated schema as opened (see schemaOf) and its tables; a suite that changed it gets a new instance. */
+let migrated: { schema: string; tables: string[] } | undefined;
 
 /** Every relation, column, constraint and trigger of the public schema, as one string. */
 const SCHEMA_OF = `
@@ -107,14 +114,13 @@ const SCHEMA_OF = `
     UNION ALL SELECT tgname::text FROM pg_trigger WHERE NOT tgisinternal
   ) items`;
 
-const schemaOf = async (db: NonNullable<InstanceHolder['instance']>) => ((await db.query(SCHEMA_OF)).rows[0] as unknown as { schema: string }).schema;
+const schemaOf = async (db: PGliteLike) => (await db.query<{ schema: string }>(SCHEMA_OF)).rows[0].schema;
 
 /** Empties every table but the migrations'; false when the schema is not the migrated one any more. */
-async function emptied(db: NonNullable<InstanceHolder['instance']>): Promise<boolean> {
+async function emptied(db: PGliteLike): Promise<boolean> {
   try {
-    if ((await schemaOf(db)) !== migratedSchema) return false;
-    const { rows } = await db.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migrations'");
-    if (rows.length) await db.exec(`TRUNCATE ${rows.map((r) => `"${r.tablename}"`).join(', ')} RESTART IDENTITY CASCADE`);
+    if (!migrated || (await schemaOf(db)) !== migrated.schema) return false;
+    if (migrated.tables.length) await db.exec(`TRUNCATE ${migrated.tables.map((t) => `"${t}"`).join(', ')} RESTART IDENTITY CASCADE`);
     return true;
   } catch {
     return false;
@@ -137,8 +143,12 @@ export async function openMigratedPGlite(): Promise<() => void> {
     holder.instance = null;
     const files = await migratedPGliteFiles();
     new PGliteDriver({ loadDataDir: new Blob([files]) });
-    inMemory = (await getPGliteInstance()) as unknown as InstanceHolder['instance'];
-    migratedSchema ??= await schemaOf(inMemory!);
+    const opened = (await getPGliteInstance()) as unknown as PGliteLike;
+    inMemory = opened;
+    migrated ??= {
+      schema: await schemaOf(opened),
+      tables: (await opened.query<{ tablename: string }>("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migrations'")).rows.map((r) => r.tablename),
+    };
   }
   appsOpen++;
   let released = false;
