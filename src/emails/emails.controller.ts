@@ -5,9 +5,7 @@ import type { AuthenticatedUser } from '../auth/access-token.guard.js';
 import { ACCOUNTS_TAG } from '../auth/accounts.tag.js';
 import { UNAUTHORIZED } from '../common/error-catalogue.js';
 import { ApiErrors, BODY_ERRORS, DEFAULT_ERROR_SHAPE, fieldError, SERVICE_ERRORS, type ErrorCase } from '../common/swagger.js';
-import { AppConfig } from '../config/app-config.js';
 import { StrictRateLimit } from '../throttling/strict-rate-limit.decorator.js';
-import { UsersService } from '../users/users.service.js';
 import { AddEmailDto, EmailDto, ResendVerificationDto, VerifiedEmailDto, VerifyEmailDto } from './dto/emails.dto.js';
 import { EMAIL_ERRORS, EmailsService } from './emails.service.js';
 import { EmailVerifications, VERIFICATION_ERRORS } from './email-verifications.js';
@@ -22,8 +20,6 @@ export class EmailsController {
   constructor(
     private readonly emails: EmailsService,
     private readonly verifications: EmailVerifications,
-    private readonly users: UsersService,
-    private readonly config: AppConfig,
   ) {}
 
   @Get('me/emails')
@@ -52,8 +48,7 @@ export class EmailsController {
   @ApiCreatedResponse({ type: EmailDto })
   @ApiBearerErrors(fieldError('email', 'email must be an email', 'isEmail'), EMAIL_ERRORS.alreadyAdded, EMAIL_ERRORS.taken)
   async add(@CurrentUser() user: AuthenticatedUser, @Body() body: AddEmailDto) {
-    const account = await this.users.findById(user.id);
-    return this.emails.add({ id: user.id, username: account?.username ?? '' }, body.email, body.locale ?? this.config.mail.defaultLocale);
+    return this.emails.add(user.id, body.email, body.locale);
   }
 
   @Delete('me/emails/:email')
@@ -100,9 +95,8 @@ export class EmailsController {
   @ApiBody({ type: ResendVerificationDto, required: false, examples: { resend: { summary: 'In German', value: { locale: 'de' } } } })
   @ApiAcceptedResponse({ description: 'The verification email is queued' })
   @ApiBearerErrors(EMAIL_ERRORS.notFound, EMAIL_ERRORS.alreadyVerified)
-  async resendVerification(@CurrentUser() user: AuthenticatedUser, @Param('email') email: string, @Body() body: ResendVerificationDto = {}): Promise<void> {
-    const account = await this.users.findById(user.id);
-    await this.emails.resendVerification({ id: user.id, username: account?.username ?? '' }, email, body?.locale ?? this.config.mail.defaultLocale);
+  async resendVerification(@CurrentUser() user: AuthenticatedUser, @Param('email') email: string, @Body() body?: ResendVerificationDto): Promise<void> {
+    await this.emails.resendVerification(user.id, email, body?.locale);
   }
 
   @Post('emails/verify')

@@ -59,15 +59,16 @@ export class EmailsService {
    * its primary one. An address of another account answers 409 email_taken: what
    * /auth/register's account_exists already tells anyone, here only to a logged-in account.
    */
-  async add(user: { id: string; username: string }, rawEmail: string, locale: string): Promise<EmailView> {
+  async add(userId: string, rawEmail: string, locale?: string): Promise<EmailView> {
     const email = normalizeEmail(rawEmail);
+    const user = await this.account(userId);
     try {
       const added = await this.db.transaction(async (tx) => {
         await this.users.lockTokenVersion(tx, user.id);
         const existing = await this.users.listEmails(user.id, tx);
         const row = await this.users.insertEmail(tx, user.id, email, existing.length === 0);
         await this.events.record(tx, { type: 'email.added', accountId: user.id, data: { email, primary: row.isPrimary } });
-        await this.verifications.issue(tx, user, email, locale);
+        await this.verifications.issue(tx, user, email, locale ?? this.config.mail.defaultLocale);
         return row;
       });
       await this.verifications.committed();
@@ -82,14 +83,15 @@ export class EmailsService {
    * Sends an unverified address of the account a new verification email; the code and link of
    * the ones before stop working.
    */
-  async resendVerification(user: { id: string; username: string }, rawEmail: string, locale: string): Promise<void> {
+  async resendVerification(userId: string, rawEmail: string, locale?: string): Promise<void> {
     const email = normalizeEmail(rawEmail);
+    const user = await this.account(userId);
     await this.db.transaction(async (tx) => {
       await this.users.lockTokenVersion(tx, user.id);
       const target = (await this.users.listEmails(user.id, tx)).find((e) => e.email === email);
       if (!target) throw fail(EMAIL_ERRORS.notFound);
       if (target.verifiedAt !== null) throw fail(EMAIL_ERRORS.alreadyVerified);
-      await this.verifications.issue(tx, user, email, locale);
+      await this.verifications.issue(tx, user, email, locale ?? this.config.mail.defaultLocale);
     });
     await this.verifications.committed();
   }
@@ -125,4 +127,10 @@ export class EmailsService {
     });
     return this.list(userId);
   }
+
+  /** The account's id and username, as a verification email names them. */
+  private async account(userId: string): Promise<{ id: string; username: string }> {
+    return { id: userId, username: (await this.users.findById(userId))?.username ?? '' };
+  }
+
 }
