@@ -1,7 +1,8 @@
-// Jest configuration. Suites that need a service besides the embedded database and the
-// in-process SMTP server (Chromium, Redis, NATS) run when that service is there; on a machine
-// without it they are left out with a message saying so, never counted as passed or skipped.
-// CI sets REQUIRE_ALL_SUITES=1: a missing service then fails the run instead.
+// Jest configuration. `npm test` runs the unit specs and the end-to-end suites that need
+// nothing but the embedded database and the in-process SMTP server. Two sets run by scripts of
+// their own (TEST_SET): `npm run test:services`, the suites that need Chromium, Redis or NATS
+// (the run fails when one is missing), and `npm run test:built`, the suites that start the built
+// service and CLI as processes. The replica, fault and fuzz suites have one script each.
 import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 
@@ -37,19 +38,34 @@ const NEEDS = [
   },
 ];
 
+/** Suites that start `node dist/main.js`, `node dist/cli.js` or `nest start` (npm run test:built). */
+const BUILT = ['cli', 'service-clients', 'start-dev', 'production-config', 'process-lifecycle', 'log-format', 'dev-mailbox-access'];
+
 /** Suites with npm scripts of their own (PostgreSQL and built-app suites run by .ci/run). */
 const OWN_SCRIPT = ['replicas', 'faults', 'fuzz', 'events-replicas', 'sessions-replicas'];
 
-export default async () => {
-  const leftOut = [...OWN_SCRIPT];
-  for (const need of NEEDS) {
-    if (await need.present()) continue;
-    const message = `${need.suites.map((s) => `test/${s}.e2e-spec.ts`).join(', ')} not run: no ${need.service}`;
-    if (process.env.REQUIRE_ALL_SUITES === '1') throw new Error(`REQUIRE_ALL_SUITES=1 but ${message}`);
-    process.stderr.write(`\n${message}\n`);
-    leftOut.push(...need.suites);
+const suitePaths = (suites) => `<rootDir>/test/(${suites.join('|')})\\.e2e-spec\\.ts$`;
+
+/** testMatch and testPathIgnorePatterns of the set TEST_SET names (none: `npm test`'s). */
+async function selection(set) {
+  const services = NEEDS.flatMap((need) => need.suites);
+  if (!set) {
+    return {
+      testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
+      testPathIgnorePatterns: ['/node_modules/', suitePaths([...services, ...BUILT, ...OWN_SCRIPT])],
+    };
   }
+  if (set === 'built') return { testMatch: BUILT.map((s) => `<rootDir>/test/${s}.e2e-spec.ts`), testPathIgnorePatterns: ['/node_modules/'] };
+  if (set !== 'services') throw new Error(`TEST_SET=${set}: expected services or built`);
+  const missing = [];
+  for (const need of NEEDS) if (!(await need.present())) missing.push(`${need.suites.map((s) => `test/${s}.e2e-spec.ts`).join(', ')} need ${need.service}`);
+  if (missing.length) throw new Error(`npm run test:services: ${missing.join('; ')}`);
+  return { testMatch: services.map((s) => `<rootDir>/test/${s}.e2e-spec.ts`), testPathIgnorePatterns: ['/node_modules/'] };
+}
+
+export default async () => {
   return {
+    ...(await selection(process.env.TEST_SET)),
     // Node, printing what test applications logged only for failed tests (see the file).
     testEnvironment: '<rootDir>/test/support/jest/quiet-environment.cjs',
     extensionsToTreatAsEsm: ['.ts'],
@@ -68,8 +84,6 @@ export default async () => {
     transformIgnorePatterns: [
       '/node_modules/(?!(content-disposition|@apidevtools/json-schema-ref-parser|@nestjs-modules/mailer|@nestjs/throttler|@nest-lab/throttler-storage-redis)/)',
     ],
-    testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
-    testPathIgnorePatterns: ['/node_modules/', `<rootDir>/test/(${leftOut.join('|')})\\.e2e-spec\\.ts$`],
     testTimeout: 60000,
     reporters: ['default', '<rootDir>/test/support/strict-reporter.js'],
     maxWorkers: 2,

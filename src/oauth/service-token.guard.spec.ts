@@ -6,6 +6,7 @@ import { Test } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '../../test/support/database.js';
 import { TEST_SECRETS } from '../../test/support/app.js';
+import { openMigratedPGlite } from '../../test/support/migrated-database.js';
 import { AccessTokens } from '../tokens/access-tokens.js';
 import { type AuthenticatedClient, ServiceClientsService } from '../clients/service-clients.service.js';
 import { ApiExceptionFilter } from '../common/api-exception.filter.js';
@@ -47,6 +48,8 @@ describe('ServiceTokenGuard', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
+    // PGlite: a copy of the once-migrated database, not a new one migrated here.
+    if (database.url === 'memory://') await openMigratedPGlite();
     const moduleRef = await Test.createTestingModule({
       imports: [
         AppConfigModule.forRoot({ NODE_ENV: 'test', DATABASE_URL: database.url, LOG_LEVEL: 'silent', ...TEST_SECRETS }),

@@ -6,6 +6,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { Test, TestingModule } from '@nestjs/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { openMigratedPGlite } from '../../test/support/migrated-database.js';
 import { AppModule } from '../app.module.js';
 import { AccountEvent } from '../events/account-event.entity.js';
 import { MailOutboxMessage } from '../mail/mail-outbox-message.entity.js';
@@ -30,6 +31,8 @@ describe('reset core on PGlite', () => {
   let seq = 0;
 
   beforeAll(async () => {
+    // A copy of the once-migrated database, not a new one migrated here.
+    await openMigratedPGlite();
     moduleRef = await Test.createTestingModule({
       imports: [
         AppModule.forRoot({
