@@ -11,8 +11,13 @@ import pg from 'pg';
 import { freePort } from './lib/local.mjs';
 import { Service, ROOT } from './lib/service.mjs';
 
-/** Statements of the delivery worker, the health check and the metrics, not of the request. */
-const NOT_THE_REQUEST = [/^\s*LISTEN\b/i, /^\s*SELECT 1\b/i, /UPDATE mail_outbox SET status = 'sending'/, /UPDATE mail_outbox SET status = 'sent'/, /FROM mail_outbox WHERE status IN/, /dev_mailbox/];
+/**
+ * Statements of the delivery workers, the health check and the metrics, not of the request
+ * (matched with identifier quotes taken out: the query builder quotes them). A request only
+ * ever inserts into the mail outbox; every other statement on it is the worker's.
+ */
+const NOT_THE_REQUEST = [/^\s*LISTEN\b/i, /^\s*SELECT 1\b/i, /^(?!\s*INSERT INTO mail_outbox\b)[\s\S]*\bmail_outbox\b/i, /dev_mailbox/];
+const isTheRequest = (text) => !NOT_THE_REQUEST.some((re) => re.test(text.replace(/"/g, '')));
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -49,7 +54,7 @@ export async function captureStatements({ env, warmup, request }) {
       .split('\n')
       .filter(Boolean)
       .map((line) => JSON.parse(line))
-      .filter((s) => s.at >= before && s.at <= after + 1 && !NOT_THE_REQUEST.some((re) => re.test(s.text)))
+      .filter((s) => s.at >= before && s.at <= after + 1 && isTheRequest(s.text))
       .map(({ text, values }) => ({ text, values }));
   } finally {
     await service.stop();
@@ -76,7 +81,19 @@ export async function captureResetRequest({ env, databaseUrl, username, warmup, 
   }
 }
 
-/** The captured parameters for another account: its id, username and email (also within a value); fresh secrets, ids and times. */
+/**
+ * The keys the service's budgets are named by (`name:<key>`, `mailbox:<key>`: keyed hashes of the
+ * account's names, see src/reset/identifiers.ts), computed with the service's own code and
+ * RESET_SECRET, so that a replay for another account takes that account's locks, not the
+ * captured account's.
+ */
+async function identifierKeys(resetSecret) {
+  const { IdentifierKeys } = await import(pathToFileURL(join(ROOT, 'dist', 'reset', 'identifiers.js')).href);
+  const keys = new IdentifierKeys(resetSecret);
+  return (account) => ({ ...account, keys: [account.username, account.email].map((name) => keys.of(name)) });
+}
+
+/** The captured parameters for another account: its id, username, email and their keys (also within a value); fresh secrets, ids and times. */
 function substitute(values, from, to) {
   const map = (v) => {
     if (v && typeof v === 'object' && '$buffer' in v) return randomBytes(v.$buffer);
@@ -84,7 +101,8 @@ function substitute(values, from, to) {
     if (Array.isArray(v)) return v.map(map);
     if (typeof v !== 'string') return v;
     // Also inside composed values (a lock key or throttle subject naming the account).
-    const swapped = v.split(from.email).join(to.email).split(from.username).join(to.username).split(from.id).join(to.id);
+    let swapped = v.split(from.email).join(to.email).split(from.username).join(to.username).split(from.id).join(to.id);
+    from.keys.forEach((key, i) => (swapped = swapped.split(key).join(to.keys[i])));
     if (swapped !== v) return swapped;
     return UUID.test(v) ? randomUUID() : v;
   };
@@ -95,7 +113,8 @@ function substitute(values, from, to) {
  * Replays the captured request for account after account (`usernames`, round robin) from
  * `connections` concurrent loops through a pg.Pool of `poolSize`, for `seconds`.
  */
-export async function runBaseline({ databaseUrl, statements, account, usernames, connections, seconds, poolSize = 10 }) {
+export async function runBaseline({ databaseUrl, resetSecret, statements, account, usernames, connections, seconds, poolSize = 10 }) {
+  const withKeys = await identifierKeys(resetSecret);
   const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
   try {
     const accounts = [];
@@ -105,14 +124,15 @@ export async function runBaseline({ databaseUrl, statements, account, usernames,
         `SELECT u.id, u.username, e.email FROM users u JOIN user_emails e ON e.user_id = u.id WHERE u.username = ANY($1)`,
         [usernames],
       );
-      accounts.push(...rows);
+      accounts.push(...rows.map(withKeys));
     } finally {
       c.release();
     }
+    const from = withKeys(account);
     let next = 0;
     return await replay(pool, connections, seconds, async (client) => {
       const to = accounts[next++ % accounts.length];
-      for (const s of statements) await client.query(s.text, substitute(s.values, account, to));
+      for (const s of statements) await client.query(s.text, substitute(s.values, from, to));
     });
   } finally {
     await pool.end();

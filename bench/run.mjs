@@ -41,7 +41,7 @@ const WRITE = process.argv.includes('--write');
 const OUTPUT = process.env.BENCH_OUTPUT && process.env.BENCH_OUTPUT !== '-' ? process.env.BENCH_OUTPUT : join(ROOT, 'BENCHMARKS.md');
 const LOG_LEVEL = process.env.BENCH_LOG_LEVEL || 'info';
 const NODE_OPTIONS = process.env.BENCH_NODE_OPTIONS ?? imageNodeOptions();
-const MAIL_CONCURRENCY = 8; // the service's default MAIL_CONCURRENCY
+const MAIL_CONCURRENCY = 16; // the service's default MAIL_CONCURRENCY
 const PASSWORD = 'BenchPassword123!';
 const NEW_PASSWORD = 'Bench-NewPassword#2026';
 const MAIL_ACCOUNTS = 6000;
@@ -293,8 +293,10 @@ async function main() {
         username: `bench.mail.${MAIL_ACCOUNTS}`,
         warmup: `bench.mail.${MAIL_ACCOUNTS - 1}`,
       });
+      const lastOutboxId = await withClient(db.url, async (c) => (await c.query(`SELECT coalesce(max(id), 0) AS id FROM mail_outbox`)).rows[0].id);
       const result = await runBaseline({
         databaseUrl: db.url,
+        resetSecret,
         statements: captured.statements,
         account: captured.account,
         usernames: Array.from({ length: MAIL_ACCOUNTS - 2 }, (_, k) => `bench.mail.${k + 1}`),
@@ -302,9 +304,10 @@ async function main() {
         seconds: seconds(10),
       });
       // The replayed rows carry no real message: take them out before the service is back.
-      await withClient(db.url, (c) => c.query(`DELETE FROM mail_outbox WHERE status = 'pending'`));
+      await withClient(db.url, (c) => c.query(`DELETE FROM mail_outbox WHERE id > $1`, [lastOutboxId]));
       baseline = { ...result, statements: captured.statements.map((s) => s.text.replace(/\s+/g, ' ').trim()) };
       log(`sendEmail baseline (${baseline.statements.length} statements with pg): ${result.perSecond.toFixed(0)} transactions/s, ${result.errors} errors${result.firstError ? ` (${result.firstError})` : ''}`);
+      log(`sendEmail baseline statements: ${baseline.statements.map((t) => t.slice(0, 70)).join(' | ')}`);
       await service.start();
     }
 
@@ -399,7 +402,12 @@ async function main() {
       else await db.seed([insert]);
       const drainFrom = sink.messages.length;
       await service.start();
-      await sink.waitForCount(drainFrom + DRAIN_MESSAGES, 180_000);
+      await sink.waitForCount(drainFrom + DRAIN_MESSAGES, 180_000).catch(async (err) => {
+        // What the outbox holds, to tell a stalled worker from failing deliveries.
+        const outboxState = `SELECT status, attempts, left(coalesce(last_error, ''), 120) AS error, count(*)::int AS n FROM mail_outbox GROUP BY 1, 2, 3 ORDER BY 4 DESC LIMIT 10`;
+        const state = db.kind === 'postgres' ? (await withClient(db.url, (c) => c.query(outboxState))).rows : 'PGlite: read it with the service stopped';
+        throw new Error(`${err.message}; outbox: ${JSON.stringify(state)}; service stderr: ${service.stderr.slice(-2000)}`);
+      });
       const got = sink.messages.slice(drainFrom, drainFrom + DRAIN_MESSAGES);
       const workerRate = (got.length - 1) / ((got.at(-1).at - got[0].at) / 1000);
       await sleep(1000);

@@ -113,4 +113,23 @@ describe('mail outbox: durable, retried, encrypted at rest', () => {
     expect(metrics).toMatch(/mail_delivery_failures_total\{outcome="failed"\} [1-9]/);
     expect(metrics).toMatch(/mail_delivery_failures_total\{outcome="retry"\} [1-9]/);
   });
+
+  it('gives up at once on a message it cannot open (sealed under another secret), and delivers the ones claimed with it', async () => {
+    const [a, b] = [await createAccount(t), await createAccount(t)];
+    // Queued while the worker polls: one row with parameters it cannot open, then a real message.
+    await db.query(
+      `INSERT INTO mail_outbox (recipient, template, locale, payload) VALUES ($1, 'password-changed', 'en', $2), ($3, 'password-changed', 'en', $4)`,
+      [a.email, Buffer.alloc(64, 7), b.email, Buffer.from([])],
+    );
+    const res = await t.http.post(`${BASE}/sendEmail`, { username: b.username });
+    expect(res.status).toBe(200);
+    await smtp.waitFor(smtp.to(b.email), 1, 15_000);
+    const [unreadable, empty, real] = [await waitForRow(a.email, (r) => r.status === 'failed'), ...(await outboxRows(b.email))];
+    expect(unreadable).toMatchObject({ status: 'failed', attempts: 1, payload: null });
+    expect(unreadable.last_error).toMatch(/cannot be opened/);
+    expect(empty).toMatchObject({ status: 'failed', attempts: 1, payload: null });
+    expect(real.status).toMatch(/^(sending|sent)$/);
+    expect(smtp.messages.filter(smtp.to(a.email))).toHaveLength(0);
+    expect(smtp.messages.filter(smtp.to(b.email))).toHaveLength(1);
+  });
 });

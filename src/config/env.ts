@@ -237,7 +237,7 @@ export class EnvironmentVariables {
   MAIL_POLL_INTERVAL_MS: number = 1000;
 
   @IsInt() @Min(1) @Max(64)
-  MAIL_CONCURRENCY: number = 8;
+  MAIL_CONCURRENCY: number = 16;
 
   @Transform(toBool) @IsBoolean()
   MAIL_LISTEN: boolean = true;

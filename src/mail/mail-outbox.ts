@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import type { Locale } from '../locale/locale.js';
+import { Metrics } from '../observability/metrics.js';
 import { MailOutboxMessageRepository } from './mail-outbox-message.repository.js';
 import { OutboxCrypto } from './outbox-crypto.js';
 import type { TemplateName } from '../presentation/mail-templates.js';
@@ -23,13 +24,17 @@ export interface ClaimedMail extends OutgoingMail {
  * exactly when the change that caused it was committed; a worker delivers them later. Their
  * parameters are sealed (OutboxCrypto) until delivered.
  */
+const UNREADABLE = 'its parameters cannot be opened (sealed under another RESET_SECRET, or damaged)';
+
 @Injectable()
 export class MailOutbox {
+  private readonly logger = new Logger('MailOutbox');
   private readonly crypto: OutboxCrypto;
 
   constructor(
     private readonly messages: MailOutboxMessageRepository,
     private readonly config: AppConfig,
+    private readonly metrics: Metrics,
   ) {
     this.crypto = new OutboxCrypto(config.reset.secret);
   }
@@ -49,17 +54,27 @@ export class MailOutbox {
   /** The channel every statement that queues mail notifies (migration MailOutboxNotify). */
   static readonly CHANNEL = 'mail_outbox';
 
-  /** Leases up to `limit` due messages to this worker (see MailOutboxMessageRepository.claimDue). */
+  /**
+   * Leases up to `limit` due messages to this worker (see MailOutboxMessageRepository.claimDue).
+   * A message whose parameters cannot be opened (sealed under another RESET_SECRET, or damaged)
+   * can never be sent: it is given up at once, instead of staying leased, claimed again after
+   * every lease and holding up the messages claimed with it.
+   */
   async claimDue(limit: number, leaseSeconds: number): Promise<ClaimedMail[]> {
-    const rows = await this.messages.claimDue(limit, leaseSeconds);
-    return rows.map((r) => ({
-      id: r.id,
-      to: r.recipient,
-      template: r.template as TemplateName,
-      locale: r.locale as Locale,
-      params: this.crypto.open(Buffer.from(r.payload!)),
-      attempts: r.attempts,
-    }));
+    const claimed: ClaimedMail[] = [];
+    for (const r of await this.messages.claimDue(limit, leaseSeconds)) {
+      let params: Record<string, unknown>;
+      try {
+        params = this.crypto.open(Buffer.from(r.payload ?? []));
+      } catch {
+        await this.messages.markFailed(r.id, true, 0, UNREADABLE);
+        this.metrics.mailDeliveryFailures.inc({ outcome: 'failed' });
+        this.logger.error(`message ${r.id} (${r.template}) given up: ${UNREADABLE}`);
+        continue;
+      }
+      claimed.push({ id: r.id, to: r.recipient, template: r.template as TemplateName, locale: r.locale as Locale, params, attempts: r.attempts });
+    }
+    return claimed;
   }
 
   /** Records messages the SMTP server accepted, dropping their secrets. */

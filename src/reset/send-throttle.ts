@@ -35,10 +35,7 @@ export class PostgresSendThrottle extends SendThrottle {
   async take(tx: EntityManager, subject: string): Promise<number | null> {
     const { sendLimit, sendWindowSeconds } = this.config.reset;
     await this.hits.lockSubject(tx, subject);
-    const { hits, retryAfter } = await this.hits.window(tx, subject, sendWindowSeconds);
-    if (hits >= sendLimit) return retryAfter;
-    await this.hits.pruneBefore(tx, subject, sendWindowSeconds);
-    await this.hits.insert(tx, subject);
-    return null;
+    const { hits, retryAfter } = await this.hits.countHit(tx, subject, sendWindowSeconds, sendLimit);
+    return hits >= sendLimit ? retryAfter : null;
   }
 }
