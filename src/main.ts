@@ -13,8 +13,10 @@ async function main(): Promise<void> {
   const app = await createApp();
   const config = app.get(AppConfig);
   await app.listen({ port: config.port, host: config.host });
+  // The port bound, which with PORT=0 is the one the system chose.
+  const { port } = app.getHttpServer().address() as { port: number };
   const metrics = app.get(MetricsServer);
-  bootLogger.log(`listening on ${config.host}:${config.port} (${config.database.kind}), metrics on ${config.host}:${metrics.port}`);
+  bootLogger.log(`listening on ${config.host}:${port} (${config.database.kind}), metrics on ${config.host}:${metrics.port}`);
   if (config.devMailbox) {
     bootLogger.warn(
       `dev mailbox on: every email, with its reset code and link, is readable at /dev/mailbox from this machine; set SMTP_URL (or NODE_ENV=production) to turn it off`,

@@ -63,6 +63,16 @@ describe('process lifecycle (node dist/main.js)', () => {
     expect(records.find((r) => r.route === '/health/live')).toBeUndefined();
   }, 120_000);
 
+  it('with PORT=0 logs the port the system chose, and serves on it', async () => {
+    server = new ServerProcess({ DATABASE_URL: 'memory://', DATA_DIR: dataDir, LOG_LEVEL: 'info' }, 0);
+    const deadline = Date.now() + 60_000;
+    let line: Record<string, any> | undefined;
+    while (!(line = server.records().find((r) => /listening on/.test(r.msg))) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const port = Number(/listening on 127\.0\.0\.1:(\d+) /.exec(line?.msg ?? '')?.[1]);
+    expect(port).toBeGreaterThan(0);
+    expect((await fetch(`http://127.0.0.1:${port}/health/live`)).status).toBe(200);
+  }, 120_000);
+
   it('turns readiness to 503 first and keeps serving through SHUTDOWN_DELAY_MS; LOG_LEVEL=silent writes nothing', async () => {
     const s = await start({ LOG_LEVEL: 'silent', SHUTDOWN_DELAY_MS: '3000' });
     expect((await fetch(`${s.url}/health/ready`)).status).toBe(200);
