@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
+import { EntityManager, In, Repository } from 'typeorm';
 import { CodeFailure, CodeFailureAlert } from './code-failure.entity.js';
 
 /** code_failures and code_failure_alerts: the wrong codes of a subject in a sliding window. */
@@ -16,35 +16,35 @@ export class CodeFailureRepository {
     await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 1))`, [subject]);
   }
 
-  countSince(tx: EntityManager, subject: string, windowSeconds: number): Promise<number> {
-    return tx
-      .createQueryBuilder(CodeFailure, 'f')
-      .where('f.subject = :subject AND f.failed_at > now() - make_interval(secs => :windowSeconds)', { subject, windowSeconds })
-      .getCount();
-  }
-
-  /** Drops the subject's failures that have left the window. */
-  async pruneBefore(tx: EntityManager, subject: string, windowSeconds: number): Promise<void> {
-    await tx
-      .createQueryBuilder()
-      .delete()
-      .from(CodeFailure)
-      .where('subject = :subject AND failed_at <= now() - make_interval(secs => :windowSeconds)', { subject, windowSeconds })
-      .execute();
-  }
-
-  /** Returns the new row's id. */
-  async insert(tx: EntityManager, subject: string): Promise<string> {
-    const result = await tx.createQueryBuilder().insert().into(CodeFailure).values({ subject }).returning(['id']).execute();
-    return String((result.raw as { id: string }[])[0].id);
+  /**
+   * Counts the subject's failures in the window and, when there are fewer than `limit`, drops
+   * the ones that have left it and adds one in advance: one round trip per try. Returns the
+   * failures before this one and the added row's id (null at the ceiling). Raw SQL: the query
+   * builder cannot put a DELETE and an INSERT in the WITH clause of a SELECT. Run it after
+   * lockSubject(), in a statement of its own, whose snapshot then sees what the lock's previous
+   * holder committed.
+   */
+  async reserve(tx: EntityManager, subject: string, windowSeconds: number, limit: number): Promise<{ failures: number; id: string | null }> {
+    const [row] = (await tx.query(
+      `WITH recent AS (
+         SELECT count(*)::int AS failures FROM code_failures WHERE subject = $1 AND failed_at > now() - make_interval(secs => $2)
+       ), pruned AS (
+         DELETE FROM code_failures WHERE subject = $1 AND failed_at <= now() - make_interval(secs => $2) AND (SELECT failures FROM recent) < $3
+       ), slot AS (
+         INSERT INTO code_failures (subject) SELECT $1 WHERE (SELECT failures FROM recent) < $3 RETURNING id
+       )
+       SELECT (SELECT failures FROM recent) AS failures, (SELECT id FROM slot)::text AS id`,
+      [subject, windowSeconds, limit],
+    )) as { failures: number; id: string | null }[];
+    return row;
   }
 
   async delete(id: string): Promise<void> {
     await this.failures.delete({ id });
   }
 
-  async deleteSubject(tx: EntityManager, subject: string): Promise<void> {
-    await tx.delete(CodeFailure, { subject });
+  async deleteSubjects(tx: EntityManager, subjects: string[]): Promise<void> {
+    await tx.delete(CodeFailure, { subject: In(subjects) });
   }
 
   /** True when no alert of the subject is within the window (and records this one). */
@@ -65,7 +65,7 @@ export class CodeFailureRepository {
     return (result.raw as unknown[]).length > 0;
   }
 
-  async deleteAlert(tx: EntityManager, subject: string): Promise<void> {
-    await tx.delete(CodeFailureAlert, { subject });
+  async deleteAlerts(tx: EntityManager, subjects: string[]): Promise<void> {
+    await tx.delete(CodeFailureAlert, { subject: In(subjects) });
   }
 }

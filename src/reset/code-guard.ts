@@ -26,11 +26,8 @@ export class CodeGuard {
   async reserve(tx: EntityManager, subject: string): Promise<CodeSlot> {
     const { maxCodeFailures, codeFailureWindowSeconds } = this.config.reset;
     await this.failures.lockSubject(tx, subject);
-    const failures = await this.failures.countSince(tx, subject, codeFailureWindowSeconds);
-    if (failures >= maxCodeFailures) return null;
-    await this.failures.pruneBefore(tx, subject, codeFailureWindowSeconds);
-    const id = await this.failures.insert(tx, subject);
-    return { id, reachedCeiling: failures + 1 >= maxCodeFailures };
+    const { failures, id } = await this.failures.reserve(tx, subject, codeFailureWindowSeconds, maxCodeFailures);
+    return id === null ? null : { id, reachedCeiling: failures + 1 >= maxCodeFailures };
   }
 
   /**
@@ -46,9 +43,9 @@ export class CodeGuard {
     return this.failures.delete(id);
   }
 
-  /** Lifts the ceiling (a completed reset). */
-  async clear(tx: EntityManager, subject: string): Promise<void> {
-    await this.failures.deleteSubject(tx, subject);
-    await this.failures.deleteAlert(tx, subject);
+  /** Lifts the ceilings of these subjects (a completed reset). */
+  async clear(tx: EntityManager, subjects: string[]): Promise<void> {
+    await this.failures.deleteSubjects(tx, subjects);
+    await this.failures.deleteAlerts(tx, subjects);
   }
 }

@@ -109,9 +109,8 @@ export class ResetConsumer {
     if (version === null) throw new ResetError('account_deleted');
     await this.sessions.revokeAllInTransaction(tx, user.id);
     await this.codes.supersedeOutstanding(tx, user.id);
-    // The owner is back in control: no code ceiling holds the account.
-    await this.codeGuard.clear(tx, `account:${user.id}`);
-    for (const name of this.accounts.keys.ofAccount(user)) await this.codeGuard.clear(tx, `hidden:${name}`);
+    // The owner is back in control: no code ceiling holds the account or any of its names.
+    await this.codeGuard.clear(tx, [`account:${user.id}`, ...this.accounts.keys.ofAccount(user).map((name) => `hidden:${name}`)]);
     await this.events.emit(new PasswordChanged(tx, user, method, locale));
     return version;
   }

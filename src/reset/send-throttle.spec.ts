@@ -1,42 +1,23 @@
-import { DataSource, type DataSourceOptions } from 'typeorm';
-import { createTestDatabase, type TestDatabase } from '../../test/support/database.js';
-import { openMigratedPGlite } from '../../test/support/migrated-database.js';
-import { AppConfig } from '../config/app-config.js';
-import { parseEnv } from '../config/env.js';
-import { typeOrmOptions } from '../database/database.module.js';
+import { DataSource } from 'typeorm';
+import { migratedDataSource } from '../../test/support/database.js';
+import type { AppConfig } from '../config/app-config.js';
 import { SendThrottleHit } from './send-throttle-hit.entity.js';
 import { SendThrottleHitRepository } from './send-throttle-hit.repository.js';
 import { PostgresSendThrottle } from './send-throttle.js';
 
 /** The PostgreSQL send throttle on a migrated database (PGlite, or the server DATABASE_URL names). */
 describe('PostgresSendThrottle', () => {
-  let database: TestDatabase;
   let db: DataSource;
+  let close: () => Promise<void>;
   let throttle: PostgresSendThrottle;
   let seq = 0;
 
   beforeAll(async () => {
-    database = await createTestDatabase({ migrated: true });
-    if (database.url === 'memory://') await openMigratedPGlite();
-    const config = new AppConfig(
-      parseEnv({
-        NODE_ENV: 'test',
-        DATABASE_URL: database.url,
-        JWT_ALG: 'HS256',
-        JWT_SECRET: 'test-jwt-secret-0123456789abcdef0123456789',
-        RESET_SECRET: 'test-reset-secret-0123456789abcdef012345678',
-        RESET_SEND_LIMIT: '2',
-        RESET_SEND_WINDOW_SECONDS: '1',
-      }),
-    );
-    db = new DataSource({ ...((await typeOrmOptions(config)) as DataSourceOptions), entities: [SendThrottleHit], migrationsRun: false });
-    await db.initialize();
+    let config: AppConfig;
+    ({ db, config, close } = await migratedDataSource([SendThrottleHit], { RESET_SEND_LIMIT: '2', RESET_SEND_WINDOW_SECONDS: '1' }));
     throttle = new PostgresSendThrottle(new SendThrottleHitRepository(), config);
   });
-  afterAll(async () => {
-    await db.destroy();
-    await database.drop();
-  });
+  afterAll(() => close());
 
   const take = (subject: string) => db.transaction((tx) => throttle.take(tx, subject));
   const rowsOf = async (subject: string) => (await db.getRepository(SendThrottleHit).findBy({ subject })).length;

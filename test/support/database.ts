@@ -1,6 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { migrationsKey, runMigrations } from './migrated-database.js';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import { AppConfig } from '../../src/config/app-config.js';
+import { parseEnv } from '../../src/config/env.js';
+import { typeOrmOptions } from '../../src/database/database.module.js';
+import { migrationsKey, openMigratedPGlite, runMigrations } from './migrated-database.js';
 
 /**
  * The database an end-to-end suite runs on: in-memory PGlite by default, or a fresh
@@ -73,4 +77,37 @@ async function withAdmin<T>(server: string, fn: (c: pg.Client) => Promise<T>): P
   } finally {
     await client.end();
   }
+}
+
+/**
+ * A TypeORM DataSource on a migrated test database (a copy of the migrated PGlite, or a fresh
+ * database on the server DATABASE_URL names) with just `entities`, for medium specs of
+ * repositories and the services over them; `env` is added to the test configuration.
+ */
+export async function migratedDataSource(
+  entities: DataSourceOptions['entities'],
+  env: Record<string, string> = {},
+): Promise<{ db: DataSource; config: AppConfig; close(): Promise<void> }> {
+  const database = await createTestDatabase({ migrated: true });
+  if (database.url === 'memory://') await openMigratedPGlite();
+  const config = new AppConfig(
+    parseEnv({
+      NODE_ENV: 'test',
+      DATABASE_URL: database.url,
+      JWT_ALG: 'HS256',
+      JWT_SECRET: 'test-jwt-secret-0123456789abcdef0123456789',
+      RESET_SECRET: 'test-reset-secret-0123456789abcdef012345678',
+      ...env,
+    }),
+  );
+  const db = new DataSource({ ...((await typeOrmOptions(config)) as DataSourceOptions), entities, migrationsRun: false });
+  await db.initialize();
+  return {
+    db,
+    config,
+    close: async () => {
+      await db.destroy();
+      await database.drop();
+    },
+  };
 }
