@@ -31,12 +31,13 @@ export class SmtpSink {
         stream.on('end', async () => {
           const buffer = Buffer.concat(chunks);
           const to = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
+          const raw = buffer.toString('latin1');
           // Quoted-printable soft line breaks removed; a base64 body needs the full parser.
-          let code = CODE_LINE.exec(buffer.toString('latin1').replace(/=\r?\n/g, ''))?.[1];
+          let code = CODE_LINE.exec(raw.replace(/=\r?\n/g, ''))?.[1];
           // Only a base64 body hides a code from the pattern: parsing every message (the
           // password-changed notices of the resetPassword scenario, the drain's) would spend the
           // load generator's CPU, which the service shares.
-          if (!code && /^Content-Transfer-Encoding:\s*base64/im.test(buffer.toString('latin1')) && /reset/i.test(buffer.toString('latin1', 0, 4096))) {
+          if (!code && /^Content-Transfer-Encoding:\s*base64/im.test(raw) && /reset/i.test(raw.slice(0, 4096))) {
             const { simpleParser } = await import('mailparser');
             code = CODE_LINE.exec((await simpleParser(buffer)).text ?? '')?.[1];
           }

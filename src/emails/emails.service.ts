@@ -132,5 +132,4 @@ export class EmailsService {
   private async account(userId: string): Promise<{ id: string; username: string }> {
     return { id: userId, username: (await this.users.findById(userId))?.username ?? '' };
   }
-
 }

@@ -19,13 +19,13 @@ export interface ClaimedMail extends OutgoingMail {
   attempts: number;
 }
 
+const UNREADABLE = 'its parameters cannot be opened (sealed under another RESET_SECRET, or damaged)';
+
 /**
  * The mail outbox. Messages are written in the caller's transaction, so a message exists
  * exactly when the change that caused it was committed; a worker delivers them later. Their
  * parameters are sealed (OutboxCrypto) until delivered.
  */
-const UNREADABLE = 'its parameters cannot be opened (sealed under another RESET_SECRET, or damaged)';
-
 @Injectable()
 export class MailOutbox {
   private readonly logger = new Logger('MailOutbox');

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../../src/app.js';
 import { MetricsServer } from '../../src/observability/metrics-server.js';
-import { generateSigningJwk } from '../../src/config/app-config.js';
 import { createTestDatabase, TestDatabase } from './database.js';
 import { HttpClient } from './http.js';
 import { openMigratedPGlite } from './migrated-database.js';
 import { QuietTestLogger } from './quiet-logger.js';
+import { TEST_SECRETS } from './secrets.js';
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -20,12 +20,7 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export const TEST_SECRETS = {
-  // One signing key for every app and service process a suite starts, as replicas share theirs.
-  JWT_SIGNING_KEYS: JSON.stringify({ keys: [generateSigningJwk('EdDSA')] }),
-  JWT_SECRET: 'test-jwt-secret-0123456789abcdef0123456789',
-  RESET_SECRET: 'test-reset-secret-0123456789abcdef012345678',
-};
+export { TEST_SECRETS };
 
 /**
  * Starts the whole application on a free port over real HTTP, on a fresh, migrated database (a

@@ -5,6 +5,7 @@ import { AppConfig } from '../../src/config/app-config.js';
 import { parseEnv } from '../../src/config/env.js';
 import { typeOrmOptions } from '../../src/database/database.module.js';
 import { migrationsKey, openMigratedPGlite, runMigrations } from './migrated-database.js';
+import { TEST_SECRETS } from './secrets.js';
 
 /**
  * The database an end-to-end suite runs on: in-memory PGlite by default, or a fresh
@@ -94,9 +95,7 @@ export async function migratedDataSource(
     parseEnv({
       NODE_ENV: 'test',
       DATABASE_URL: database.url,
-      JWT_ALG: 'HS256',
-      JWT_SECRET: 'test-jwt-secret-0123456789abcdef0123456789',
-      RESET_SECRET: 'test-reset-secret-0123456789abcdef012345678',
+      ...TEST_SECRETS,
       ...env,
     }),
   );
