@@ -10,52 +10,51 @@ export interface SubjectLimit {
   windowSeconds: number;
 }
 
-export interface SubjectCount {
-  max: number;
-  failures: number;
-  /** Seconds until the oldest failure leaves the window (null without failures). */
-  retry_after: number | null;
-}
-
 /** The login_failures table. One query per method. */
 @Injectable()
 export class LoginFailureRepository {
   constructor(@InjectRepository(LoginFailure) private readonly failures: Repository<LoginFailure>) {}
 
   /**
-   * Serializes the tries of one subject until the transaction ends, across instances, so that
-   * count-then-insert cannot overshoot. Raw SQL: TypeORM has no advisory locks.
+   * Serializes the tries of these subjects until the transaction ends, across instances, so
+   * that count-then-insert cannot overshoot. The locks are taken left to right in one
+   * statement: callers pass the subjects in one order everywhere, so two logins never wait on
+   * each other's locks. Raw SQL: TypeORM has no advisory locks.
    */
-  async lockSubject(tx: EntityManager, subject: string): Promise<void> {
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 2))`, [subject]);
+  async lockSubjects(tx: EntityManager, subjects: string[]): Promise<void> {
+    const locks = subjects.map((_, i) => `pg_advisory_xact_lock(hashtextextended($${i + 1}, 2))`);
+    await tx.query(`SELECT ${locks.join(', ')}`, subjects);
   }
 
   /**
-   * The failures of several subjects, each in its own window, in one statement. Raw SQL: a
-   * join against unnest() of the limits has no query-builder form, and a query per subject
-   * would cost every login two more round trips inside its transaction.
+   * Counts the failures of several subjects, each in its own window, and when none has reached
+   * its limit records one failure for each, in one statement. Answers the ids recorded (none
+   * when blocked) and, when blocked, the seconds until the blocking subjects' oldest failures
+   * leave their windows. Raw SQL: the query builder cannot join against unnest() of the limits
+   * or put an INSERT in the WITH clause of a SELECT. Run it after lockSubjects(), in its own
+   * statement: a statement's snapshot is taken when it starts, so only a statement that starts
+   * once the locks are held sees the failures of the transaction that held them.
    */
-  count(tx: EntityManager, limits: SubjectLimit[]): Promise<SubjectCount[]> {
-    return tx.query(
-      `SELECT s.max, count(f.id)::int AS failures,
-              ceil(extract(epoch FROM min(f.failed_at) + make_interval(secs => s.win) - now()))::int AS retry_after
-         FROM unnest($1::varchar[], $2::int[], $3::int[]) AS s(subject, max, win)
-         LEFT JOIN login_failures f ON f.subject = s.subject AND f.failed_at > now() - make_interval(secs => s.win)
-        GROUP BY s.subject, s.max, s.win`,
+  async countAndRecord(tx: EntityManager, limits: SubjectLimit[]): Promise<{ ids: string[]; retryAfter: number | null }> {
+    const [row] = (await tx.query(
+      `WITH limits AS (
+         SELECT * FROM unnest($1::varchar[], $2::int[], $3::int[]) AS s(subject, max, win)
+       ), counts AS (
+         SELECT s.max, count(f.id)::int AS failures,
+                ceil(extract(epoch FROM min(f.failed_at) + make_interval(secs => s.win) - now()))::int AS retry_after
+           FROM limits s
+           LEFT JOIN login_failures f ON f.subject = s.subject AND f.failed_at > now() - make_interval(secs => s.win)
+          GROUP BY s.subject, s.max, s.win
+       ), recorded AS (
+         INSERT INTO login_failures (subject)
+         SELECT subject FROM limits WHERE NOT EXISTS (SELECT 1 FROM counts WHERE failures >= max)
+         RETURNING id
+       )
+       SELECT (SELECT coalesce(array_agg(id::text), '{}') FROM recorded) AS ids,
+              (SELECT max(greatest(1, coalesce(retry_after, 1))) FROM counts WHERE failures >= max) AS "retryAfter"`,
       [limits.map((l) => l.subject), limits.map((l) => l.max), limits.map((l) => l.windowSeconds)],
-    );
-  }
-
-  /** One failure per subject; returns their ids. */
-  async insert(tx: EntityManager, subjects: string[]): Promise<string[]> {
-    const result = await tx
-      .createQueryBuilder()
-      .insert()
-      .into(LoginFailure)
-      .values(subjects.map((subject) => ({ subject })))
-      .returning(['id'])
-      .execute();
-    return (result.raw as { id: string }[]).map((r) => String(r.id));
+    )) as { ids: string[]; retryAfter: number | null }[];
+    return row;
   }
 
   /** The given failures, and every failure of `subject`. */

@@ -84,13 +84,9 @@ export class LoginThrottle {
     try {
       counted = await this.db.transaction(async (tx) => {
         // In one order everywhere, so two logins never wait on each other's locks.
-        for (const l of [...limits].sort((a, b) => a.subject.localeCompare(b.subject))) {
-          await this.failures.lockSubject(tx, l.subject);
-        }
-        const rows = await this.failures.count(tx, limits);
-        const blocked = rows.filter((r) => r.failures >= r.max);
-        if (blocked.length) return { retryAfter: Math.max(1, ...blocked.map((r) => r.retry_after ?? 1)) };
-        return { ids: await this.failures.insert(tx, limits.map((l) => l.subject)) };
+        await this.failures.lockSubjects(tx, limits.map((l) => l.subject).sort((a, b) => a.localeCompare(b)));
+        const { ids, retryAfter } = await this.failures.countAndRecord(tx, limits);
+        return retryAfter === null ? { ids } : { retryAfter };
       });
     } catch (err) {
       // Fail closed: a try that cannot be counted is not evaluated.

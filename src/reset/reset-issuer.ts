@@ -77,15 +77,11 @@ export class ResetIssuer {
     const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
     const link = `${linkUrl}${linkUrl.includes('?') ? '&' : '?'}token=${token}`;
     await this.db.transaction(async (tx) => {
-      await this.throttle.consume(tx, `name:${name}`);
-      const accountWait = await this.throttle.take(tx, `account:${user.id}`);
-      if (accountWait !== null && !hiding) throw tooManyResetRequests(accountWait);
-      const recipients = [];
-      if (accountWait === null) {
-        for (const e of user.emails) {
-          if ((await this.throttle.take(tx, `mailbox:${this.accounts.keys.of(e.email)}`)) === null) recipients.push(e.email);
-        }
-      }
+      const addressOf = new Map(user.emails.map((e) => [`mailbox:${this.accounts.keys.of(e.email)}`, e.email]));
+      const taken = await this.throttle.takeRequest(tx, { name: `name:${name}`, account: `account:${user.id}`, mailboxes: [...addressOf.keys()] });
+      if (taken.nameWait !== null) throw tooManyResetRequests(taken.nameWait);
+      if (taken.accountWait !== null && !hiding) throw tooManyResetRequests(taken.accountWait);
+      const recipients = taken.mailboxes.map((mailbox) => addressOf.get(mailbox)!);
       await this.codes.supersedeOutstanding(tx, user.id);
       await this.codes.insert(tx, { id, userId: user.id, codeHash, tokenHash, locale, ttlSeconds });
       // Hiding accounts: the code is bound to the name it was requested under (see CodeVerifier.target).

@@ -53,11 +53,7 @@ export class SessionsService {
   /** Starts a session for a login (or a password change) and answers its first token pair. */
   async start(userId: string, tokenVersion: number, client: ClientInfo = {}): Promise<TokenPair> {
     const { token, hash } = this.secrets.issue();
-    const session = await this.db.transaction(async (tx) => {
-      const created = await this.repository.create(tx, { userId, ...client, maxSeconds: this.config.sessions.maxSeconds });
-      await this.repository.addRefreshToken(tx, created.id, hash);
-      return created;
-    });
+    const session = await this.repository.create({ userId, ...client, maxSeconds: this.config.sessions.maxSeconds }, hash);
     return this.pair(userId, tokenVersion, session.id, session.expiresAt, token);
   }
 
