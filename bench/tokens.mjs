@@ -8,10 +8,14 @@
 //   back into the pool), so each one takes the rotation path. Compared with GET /health/live at
 //   the same concurrency right after, and on PostgreSQL with the refresh transaction's own
 //   statements (captured from the service) replayed with pg (bench/refresh-baseline.mjs).
+// - POST /oauth/token (client_credentials, HTTP Basic) and POST /oauth/introspect (a user's
+//   access token from the refreshes, the client authenticated by HTTP Basic), for a service
+//   client made with the CLI (`clients:create`); both compared with GET /health/live at the same
+//   concurrency, measured right after them.
 // - JWKS verification: the access tokens the refreshes answered, verified in a process of its
 //   own (bench/jwks-verify.mjs) through jose's createRemoteJWKSet on the service's key set, and
 //   with the same key imported locally in that process (the machine's limit).
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -33,6 +37,16 @@ async function login(url, username, password) {
   const res = await fetch(`${url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
   if (res.status !== 200) throw new Error(`login of ${username}: ${res.status} ${await res.text()}`);
   return res.json();
+}
+
+/** A service client with `scopes`, made as an operator makes one: `node dist/cli.js clients:create --json`. */
+function createClient(env, scopes) {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'clients:create', '--name', 'bench', '--scopes', scopes.join(','), '--json'], { cwd: ROOT, env }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`clients:create: ${stderr || err.message}`));
+      else resolve(JSON.parse(stdout));
+    });
+  });
 }
 
 function verifyInOwnProcess(jwksUrl, tokens, seconds, concurrency) {
@@ -77,8 +91,28 @@ export async function measureTokens({ service, db, serviceEnv, accounts, connect
       return 'ok';
     },
   });
+  // PGlite in DATA_DIR is one process's: the CLI runs while the service is stopped.
+  if (db.needsRestartToSeed) await service.stop();
+  const client = await createClient(serviceEnv, ['tokens:introspect']);
+  if (db.needsRestartToSeed) await service.start();
+  const basic = `Basic ${Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64')}`;
+  const serviceToken = await scenario(service, {
+    name: 'POST /oauth/token (client_credentials)',
+    connections,
+    duration,
+    next: () => ({ path: '/oauth/token', form: { grant_type: 'client_credentials' }, headers: { authorization: basic } }),
+    classify: (status, body) => (status === 200 && bodyOf(body).access_token ? 'ok' : `http_${status}`),
+  });
+  let k = 0;
+  const introspect = await scenario(service, {
+    name: 'POST /oauth/introspect (a user’s access token)',
+    connections,
+    duration,
+    next: () => ({ path: '/oauth/introspect', form: { token: accessTokens[k++ % accessTokens.length] }, headers: { authorization: basic } }),
+    classify: (status, body) => (status !== 200 ? `http_${status}` : bodyOf(body).active === true ? 'ok' : 'inactive'),
+  });
   const live = await scenario(service, {
-    name: `GET /health/live (${connections} connections, the refresh's limit)`,
+    name: `GET /health/live (${connections} connections, the limit of the token routes)`,
     method: 'GET',
     connections,
     duration: Math.max(2, Math.round(duration / 2)),
@@ -96,20 +130,22 @@ export async function measureTokens({ service, db, serviceEnv, accounts, connect
     log(`refresh baseline (${captured.statements.length} statements with pg): ${baseline.perSecond.toFixed(0)} transactions/s, ${baseline.errors} errors${baseline.firstError ? ` (${baseline.firstError})` : ''}`);
     await service.start();
   }
-  return { refresh, live, jwks, baseline };
+  return { refresh, serviceToken, introspect, live, jwks, baseline };
 }
 
 /** Table rows (the scenario table's columns) and ratio rows for the token measurements. */
-export function tokenReport({ refresh, live, jwks, baseline }, f) {
+export function tokenReport({ refresh, serviceToken, introspect, live, jwks, baseline }, f) {
   const scenarioRow = (r) => `| ${r.name} | ${r.connections} | ${f(r.duration)} s | ${r.completed} | ${f(r.rps)} |  | ${f(r.p50)} | ${f(r.p99)} | ${r.errors} | ${f(r.peakRssMiB)} |  |`;
   return {
-    rows: [scenarioRow(refresh), scenarioRow(live)],
+    rows: [scenarioRow(refresh), scenarioRow(serviceToken), scenarioRow(introspect), scenarioRow(live)],
     ratios: [
       `| POST /auth/refresh req/s | **${f(refresh.rps)}** | ≥ ${REFRESH_TARGET} |`,
       `| POST /auth/refresh ÷ GET /health/live, ${refresh.connections} connections each | **${f(refresh.rps / live.rps, 2)}** (${f(refresh.rps)} vs ${f(live.rps)} req/s) |  |`,
       baseline
         ? `| POST /auth/refresh ÷ the same ${baseline.statements.length === 1 ? 'statement' : `${baseline.statements.length} statements`} with pg, ${refresh.connections} concurrent | **${f(refresh.rps / baseline.perSecond, 2)}** (baseline ${f(baseline.perSecond)} transactions/s, ${baseline.errors} errors) |  |`
         : `| POST /auth/refresh ÷ the same statements with pg | PostgreSQL only |  |`,
+      `| POST /oauth/token (client_credentials) ÷ GET /health/live, ${serviceToken.connections} connections each | **${f(serviceToken.rps / live.rps, 2)}** (${f(serviceToken.rps)} vs ${f(live.rps)} req/s) |  |`,
+      `| POST /oauth/introspect ÷ GET /health/live, ${introspect.connections} connections each | **${f(introspect.rps / live.rps, 2)}** (${f(introspect.rps)} vs ${f(live.rps)} req/s) |  |`,
       `| JWKS: createRemoteJWKSet + jwtVerify ÷ jwtVerify with the key in the process (${jwks.alg}, ${jwks.concurrency} loops, own process) | **${f(jwks.remote / jwks.local, 2)}** (${f(jwks.remote)} vs ${f(jwks.local)} tokens/s) |  |`,
     ],
     notes: baseline ? [`- refresh baseline statements (captured from the service): ${baseline.statements.map((t) => `\`${t.length > 90 ? `${t.slice(0, 87)}…` : t}\``).join('; ')}.`] : [],

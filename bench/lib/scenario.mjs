@@ -6,7 +6,7 @@ const log = (...args) => console.error(`[bench ${new Date().toISOString().slice(
 
 /**
  * Runs autocannon at a fixed concurrency for a fixed time. `next()` gives each request's
- * {path, body, tag}; `classify(status, body, tag)` names the outcome of each response
+ * {path, body (JSON) or form (urlencoded), headers, tag}; `classify(status, body, tag)` names the outcome of each response
  * (anything but `ok` is counted as an error unless listed in `expected`).
  */
 export async function scenario(service, { name, method = 'POST', connections, duration, next, classify, expected = ['ok'], warmup = 0 }) {
@@ -24,9 +24,11 @@ export async function scenario(service, { name, method = 'POST', connections, du
         method,
         headers: { 'content-type': 'application/json' },
         setupRequest: (req, context) => {
-          const { path, body, tag } = next();
+          const { path, body, form, headers = {}, tag } = next();
           context.tag = tag;
-          return { ...req, path, ...(body === undefined ? { body: undefined, headers: {} } : { body: JSON.stringify(body) }) };
+          if (form) return { ...req, path, headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() };
+          if (body === undefined) return { ...req, path, body: undefined, headers };
+          return { ...req, path, headers: { ...req.headers, ...headers }, body: JSON.stringify(body) };
         },
         onResponse: (status, body, context) => {
           const outcome = classify(status, body, context.tag);
