@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
+import { lockKeys } from '../database/advisory-locks.js';
 import { LoginFailure } from './login-failure.entity.js';
 
 /** A subject's limit and window, and what it has used of it. */
@@ -17,13 +18,11 @@ export class LoginFailureRepository {
 
   /**
    * Serializes the tries of these subjects until the transaction ends, across instances, so
-   * that count-then-insert cannot overshoot. The locks are taken left to right in one
-   * statement: callers pass the subjects in one order everywhere, so two logins never wait on
-   * each other's locks. Raw SQL: TypeORM has no advisory locks.
+   * that count-then-insert cannot overshoot (lockKeys: callers pass the subjects in one order
+   * everywhere).
    */
   async lockSubjects(tx: EntityManager, subjects: string[]): Promise<void> {
-    const locks = subjects.map((_, i) => `pg_advisory_xact_lock(hashtextextended($${i + 1}, 2))`);
-    await tx.query(`SELECT ${locks.join(', ')}`, subjects);
+    await lockKeys(tx, 2, subjects);
   }
 
   /**

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
+import { lockKeys } from '../database/advisory-locks.js';
 import { CodeFailure, CodeFailureAlert } from './code-failure.entity.js';
 
 /** code_failures and code_failure_alerts: the wrong codes of a subject in a sliding window. */
@@ -10,10 +11,10 @@ export class CodeFailureRepository {
 
   /**
    * Serializes the tries of one subject until the transaction ends, across instances, so that
-   * count-then-insert cannot overshoot. Raw SQL: TypeORM has no advisory locks.
+   * count-then-insert cannot overshoot.
    */
   async lockSubject(tx: EntityManager, subject: string): Promise<void> {
-    await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 1))`, [subject]);
+    await lockKeys(tx, 1, [subject]);
   }
 
   /**

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { lockKeys } from '../database/advisory-locks.js';
 
 /** A subject's hits in the window, before this request's. */
 export interface SubjectHits {
@@ -14,14 +15,11 @@ export interface SubjectHits {
 export class SendThrottleHitRepository {
   /**
    * Serializes the requests of these subjects until the transaction ends, across instances, so
-   * that count-then-insert cannot overshoot. The locks are taken left to right in one statement;
-   * callers pass the subjects in one order everywhere (a request's name, then its account, then
-   * its mailboxes), so two requests never wait on each other's locks. Raw SQL: TypeORM has no
-   * advisory locks.
+   * that count-then-insert cannot overshoot (lockKeys: callers pass the subjects in one order
+   * everywhere, a request's name, then its account, then its mailboxes).
    */
   async lockSubjects(tx: EntityManager, subjects: string[]): Promise<void> {
-    const locks = subjects.map((_, i) => `pg_advisory_xact_lock(hashtextextended($${i + 1}, 0))`);
-    await tx.query(`SELECT ${locks.join(', ')}`, subjects);
+    await lockKeys(tx, 0, subjects);
   }
 
   /**
