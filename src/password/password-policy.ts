@@ -1,5 +1,5 @@
-import { dictionary } from '@zxcvbn-ts/language-common';
 import { ApiError } from '../common/api-error.js';
+import { CommonPasswords } from './common-passwords.js';
 
 export type PasswordRule =
   | 'min_length'
@@ -56,11 +56,11 @@ function ruleTexts(minLength: number): Record<PasswordRule, string> {
   };
 }
 
-/** Common passwords (zxcvbn's frequency list, lower-cased, ~49k entries, most common first). */
-const COMMON_LIST = dictionary['passwords-common'] as string[];
-const COMMON = new Set<string>(COMMON_LIST);
-/** The 10,000 most common: a decorated one ("Password123!") counts as common too. */
-const MOST_COMMON = new Set<string>(COMMON_LIST.slice(0, 10_000));
+/**
+ * Common passwords (zxcvbn's frequency list, ~49k entries). A decorated one of the 10,000 most
+ * common ("Password123!") counts as common too.
+ */
+const COMMON = CommonPasswords.load(10_000);
 const TRAILING_DECORATION = /[\d!@#$%^&*()_+={}[\]|:;'"<>,.?/-]+$/u;
 const MAX_DECORATION = 5;
 
@@ -120,5 +120,5 @@ function isCommon(password: string): boolean {
   const lower = password.toLowerCase();
   if (COMMON.has(lower)) return true;
   const base = lower.replace(TRAILING_DECORATION, '');
-  return base.length > 0 && lower.length - base.length <= MAX_DECORATION && MOST_COMMON.has(base);
+  return base.length > 0 && lower.length - base.length <= MAX_DECORATION && COMMON.isTop(base);
 }
