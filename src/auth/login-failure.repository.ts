@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
-import { lockKeys } from '../database/advisory-locks.js';
 import { LoginFailure } from './login-failure.entity.js';
 
 /** A subject's limit and window, and what it has used of it. */
@@ -17,42 +16,20 @@ export class LoginFailureRepository {
   constructor(@InjectRepository(LoginFailure) private readonly failures: Repository<LoginFailure>) {}
 
   /**
-   * Serializes the tries of these subjects until the transaction ends, across instances, so
-   * that count-then-insert cannot overshoot (lockKeys: callers pass the subjects in one order
-   * everywhere).
-   */
-  async lockSubjects(tx: EntityManager, subjects: string[]): Promise<void> {
-    await lockKeys(tx, 2, subjects);
-  }
-
-  /**
    * Counts the failures of several subjects, each in its own window, and when none has reached
-   * its limit records one failure for each, in one statement. Answers the ids recorded (none
-   * when blocked) and, when blocked, the seconds until the blocking subjects' oldest failures
-   * leave their windows. Raw SQL: the query builder cannot join against unnest() of the limits
-   * or put an INSERT in the WITH clause of a SELECT. Run it after lockSubjects(), in its own
-   * statement: a statement's snapshot is taken when it starts, so only a statement that starts
-   * once the locks are held sees the failures of the transaction that held them.
+   * its limit records one failure for each. Answers the ids recorded (none when blocked) and,
+   * when blocked, the seconds until the blocking subjects' oldest failures leave their windows.
+   * One statement, the database function record_login_try (see its migration): it locks the
+   * subjects first, so concurrent tries cannot overshoot, and callers pass the subjects in one
+   * order everywhere, so tries that share some subjects cannot deadlock. Raw SQL: the query
+   * builder does not call functions that return a table.
    */
-  async countAndRecord(tx: EntityManager, limits: SubjectLimit[]): Promise<{ ids: string[]; retryAfter: number | null }> {
-    const [row] = (await tx.query(
-      `WITH limits AS (
-         SELECT * FROM unnest($1::varchar[], $2::int[], $3::int[]) AS s(subject, max, win)
-       ), counts AS (
-         SELECT s.max, count(f.id)::int AS failures,
-                ceil(extract(epoch FROM min(f.failed_at) + make_interval(secs => s.win) - now()))::int AS retry_after
-           FROM limits s
-           LEFT JOIN login_failures f ON f.subject = s.subject AND f.failed_at > now() - make_interval(secs => s.win)
-          GROUP BY s.subject, s.max, s.win
-       ), recorded AS (
-         INSERT INTO login_failures (subject)
-         SELECT subject FROM limits WHERE NOT EXISTS (SELECT 1 FROM counts WHERE failures >= max)
-         RETURNING id
-       )
-       SELECT (SELECT coalesce(array_agg(id::text), '{}') FROM recorded) AS ids,
-              (SELECT max(greatest(1, coalesce(retry_after, 1))) FROM counts WHERE failures >= max) AS "retryAfter"`,
-      [limits.map((l) => l.subject), limits.map((l) => l.max), limits.map((l) => l.windowSeconds)],
-    )) as { ids: string[]; retryAfter: number | null }[];
+  async recordTry(limits: SubjectLimit[]): Promise<{ ids: string[]; retryAfter: number | null }> {
+    const [row] = (await this.failures.query(`SELECT ids, "retryAfter" FROM record_login_try($1::varchar[], $2::int[], $3::int[])`, [
+      limits.map((l) => l.subject),
+      limits.map((l) => l.max),
+      limits.map((l) => l.windowSeconds),
+    ])) as { ids: string[]; retryAfter: number | null }[];
     return row;
   }
 

@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { LoginFailureRepository } from './login-failure.repository.js';
 import ipaddr from 'ipaddr.js';
 import { databaseAway, tooManyAttempts } from '../common/error-catalogue.js';
@@ -51,7 +50,6 @@ export class LoginThrottle {
   private readonly keys: IdentifierKeys;
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
     private readonly failures: LoginFailureRepository,
     private readonly config: AppConfig,
   ) {
@@ -82,12 +80,9 @@ export class LoginThrottle {
     ];
     let counted: { ids: string[] } | { retryAfter: number };
     try {
-      counted = await this.db.transaction(async (tx) => {
-        // In one order everywhere, so two logins never wait on each other's locks.
-        await this.failures.lockSubjects(tx, limits.map((l) => l.subject).sort((a, b) => a.localeCompare(b)));
-        const { ids, retryAfter } = await this.failures.countAndRecord(tx, limits);
-        return retryAfter === null ? { ids } : { retryAfter };
-      });
+      // In one order everywhere, so two logins never wait on each other's locks.
+      const { ids, retryAfter } = await this.failures.recordTry(limits.sort((a, b) => a.subject.localeCompare(b.subject)));
+      counted = retryAfter === null ? { ids } : { retryAfter };
     } catch (err) {
       // Fail closed: a try that cannot be counted is not evaluated.
       if (!isDatabaseUnavailable(err)) this.logger.error(`cannot count a login try: ${(err as Error)?.message}`);

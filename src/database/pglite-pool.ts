@@ -1,5 +1,5 @@
 import { PGliteDriver, getPGliteInstance } from 'typeorm-pglite';
-import { hasConnectionPriority } from './connection-priority.js';
+import { hasConnectionPriority, useConnectionPriority } from './connection-priority.js';
 
 type Release = (err?: unknown) => void;
 type ConnectCallback = (err: unknown, client: unknown, release: Release) => void;
@@ -12,6 +12,7 @@ type ConnectCallback = (err: unknown, client: unknown, release: Release) => void
  * arrival order, except that callers inside withConnectionPriority go first.
  */
 export function serializedPGliteDriver(options: { dataDir?: string }): unknown {
+  useConnectionPriority();
   const driver = new PGliteDriver(options as ConstructorParameters<typeof PGliteDriver>[0]).driver;
   const BasePool = (driver as unknown as { Pool: new () => BasePoolLike }).Pool;
 

@@ -8,6 +8,7 @@ import { NormalizeEmails1796100000000 } from './1796100000000-normalize-emails.j
 import { ServiceClients1796100000001 } from './1796100000001-service-clients.js';
 import { DisabledAccounts1796100000002 } from './1796100000002-disabled-accounts.js';
 import { EmailVerification1796100000003 } from './1796100000003-email-verification.js';
+import { LoginTryFunction1796100000004 } from './1796100000004-login-try-function.js';
 
 /** Every migration, in order. Migrations run at start-up. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   ServiceClients1796100000001,
   DisabledAccounts1796100000002,
   EmailVerification1796100000003,
+  LoginTryFunction1796100000004,
 ];
