@@ -80,8 +80,9 @@ describe('LoginThrottle', () => {
     const [who, from] = [name(), ip()];
     const before = await failureRows();
     // Every connection of the pool open first, so that the tries run side by side on the server
-    // instead of waiting for connections one after another.
-    await Promise.all(Array.from({ length: 10 }, () => db.query('SELECT pg_sleep(0.02)')));
+    // instead of waiting for connections one after another (PGlite has one connection).
+    const poolSize = (db.options as { extra?: { max?: number } }).extra?.max ?? 1;
+    await Promise.all(Array.from({ length: poolSize }, () => db.query('SELECT pg_sleep(0.02)')));
     const outcomes = await Promise.all(Array.from({ length: 12 }, () => outcome(who, from)));
     expect(outcomes.filter((o) => o.ok)).toHaveLength(2);
     expect(await failureRows()).toBe(before + 6);
