@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, In, Repository } from 'typeorm';
-import { lockKeys } from '../database/advisory-locks.js';
 import { CodeFailure, CodeFailureAlert } from './code-failure.entity.js';
 
 /** code_failures and code_failure_alerts: the wrong codes of a subject in a sliding window. */
@@ -10,33 +9,19 @@ export class CodeFailureRepository {
   constructor(@InjectRepository(CodeFailure) private readonly failures: Repository<CodeFailure>) {}
 
   /**
-   * Serializes the tries of one subject until the transaction ends, across instances, so that
-   * count-then-insert cannot overshoot.
-   */
-  async lockSubject(tx: EntityManager, subject: string): Promise<void> {
-    await lockKeys(tx, 1, [subject]);
-  }
-
-  /**
    * Counts the subject's failures in the window and, when there are fewer than `limit`, drops
-   * the ones that have left it and adds one in advance: one round trip per try. Returns the
-   * failures before this one and the added row's id (null at the ceiling). Raw SQL: the query
-   * builder cannot put a DELETE and an INSERT in the WITH clause of a SELECT. Run it after
-   * lockSubject(), in a statement of its own, whose snapshot then sees what the lock's previous
-   * holder committed.
+   * the ones that have left it and adds one in advance. Returns the failures before this one and
+   * the added row's id (null at the ceiling). One statement, the database function
+   * reserve_code_slot (see its migration): it first takes the subject's advisory lock, held
+   * until the transaction ends, so concurrent tries cannot overshoot. Raw SQL: the query builder
+   * does not call functions that return a table.
    */
   async reserve(tx: EntityManager, subject: string, windowSeconds: number, limit: number): Promise<{ failures: number; id: string | null }> {
-    const [row] = (await tx.query(
-      `WITH recent AS (
-         SELECT count(*)::int AS failures FROM code_failures WHERE subject = $1 AND failed_at > now() - make_interval(secs => $2)
-       ), pruned AS (
-         DELETE FROM code_failures WHERE subject = $1 AND failed_at <= now() - make_interval(secs => $2) AND (SELECT failures FROM recent) < $3
-       ), slot AS (
-         INSERT INTO code_failures (subject) SELECT $1 WHERE (SELECT failures FROM recent) < $3 RETURNING id
-       )
-       SELECT (SELECT failures FROM recent) AS failures, (SELECT id FROM slot)::text AS id`,
-      [subject, windowSeconds, limit],
-    )) as { failures: number; id: string | null }[];
+    const [row] = (await tx.query(`SELECT failures_before AS failures, slot_id AS id FROM reserve_code_slot($1, $2, $3)`, [
+      subject,
+      windowSeconds,
+      limit,
+    ])) as { failures: number; id: string | null }[];
     return row;
   }
 

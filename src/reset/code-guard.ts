@@ -25,7 +25,6 @@ export class CodeGuard {
 
   async reserve(tx: EntityManager, subject: string): Promise<CodeSlot> {
     const { maxCodeFailures, codeFailureWindowSeconds } = this.config.reset;
-    await this.failures.lockSubject(tx, subject);
     const { failures, id } = await this.failures.reserve(tx, subject, codeFailureWindowSeconds, maxCodeFailures);
     return id === null ? null : { id, reachedCeiling: failures + 1 >= maxCodeFailures };
   }

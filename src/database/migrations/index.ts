@@ -9,6 +9,7 @@ import { ServiceClients1796100000001 } from './1796100000001-service-clients.js'
 import { DisabledAccounts1796100000002 } from './1796100000002-disabled-accounts.js';
 import { EmailVerification1796100000003 } from './1796100000003-email-verification.js';
 import { LoginTryFunction1796100000004 } from './1796100000004-login-try-function.js';
+import { CodeSlotFunction1796100000005 } from './1796100000005-code-slot-function.js';
 
 /** Every migration, in order. Migrations run at start-up. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   DisabledAccounts1796100000002,
   EmailVerification1796100000003,
   LoginTryFunction1796100000004,
+  CodeSlotFunction1796100000005,
 ];
