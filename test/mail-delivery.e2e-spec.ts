@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { getPGliteInstance } from 'typeorm-pglite';
+import { MailerService } from '@nestjs-modules/mailer';
 import { MailDeliveryWorker } from '../src/mail/mail-delivery.worker.js';
 import { MailOutbox } from '../src/mail/mail-outbox.js';
 import { startTestApp, TestApp } from './support/app.js';
@@ -24,6 +25,25 @@ async function sentRows(t: TestApp, recipients: string[]) {
   return t.app
     .get(DataSource)
     .query(`SELECT recipient, status, payload FROM mail_outbox WHERE recipient = ANY($1) ORDER BY id`, [recipients]);
+}
+
+type OutboxRow = { recipient: string; status: string; attempts: number; last_error: string | null };
+
+/**
+ * The outbox rows of `recipients`, read after the app is gone: on the server with a connection of
+ * its own; on PGlite through the file's instance, which outlives the app (see
+ * test/support/migrated-database.ts).
+ */
+async function outboxRowsAfterClose(t: TestApp, recipients: string[]): Promise<OutboxRow[]> {
+  const query = 'SELECT recipient, status, attempts, last_error FROM mail_outbox WHERE recipient = ANY($1) ORDER BY id';
+  if (!serverUrl()) return (await (await getPGliteInstance()).query<OutboxRow>(query, [recipients])).rows;
+  const client = new pg.Client({ connectionString: t.db.url });
+  await client.connect();
+  try {
+    return (await client.query<OutboxRow>(query, [recipients])).rows;
+  } finally {
+    await client.end();
+  }
 }
 
 describe('mail delivery worker: concurrent sends, wake-ups', () => {
@@ -69,22 +89,38 @@ describe('mail delivery worker: concurrent sends, wake-ups', () => {
       t.app.get(MailDeliveryWorker).wake();
       while (smtp.inProgress === 0) await new Promise((r) => setTimeout(r, 10));
       await t.app.close();
-      // Read after the app is gone: on the server with a connection of its own; on PGlite through
-      // the file's instance, which outlives the app (see test/support/migrated-database.ts).
-      const query = 'SELECT recipient, status, attempts, last_error FROM mail_outbox WHERE recipient = ANY($1)';
-      let rows: { recipient: string; status: string; attempts: number; last_error: string | null }[];
-      if (serverUrl()) {
-        const client = new pg.Client({ connectionString: t.db.url });
-        await client.connect();
-        rows = (await client.query(query, [recipients])).rows;
-        await client.end();
-      } else {
-        rows = (await (await getPGliteInstance()).query<(typeof rows)[number]>(query, [recipients])).rows;
-      }
+      const rows = await outboxRowsAfterClose(t, recipients);
       expect(rows.filter((r) => r.last_error !== null)).toEqual([]);
       const sent = rows.filter((r) => r.status === 'sent').map((r) => r.recipient);
       expect(sent.length).toBeGreaterThan(0);
       expect(smtp.messages.filter((m) => recipients.some((to) => m.to.includes(to))).map((m) => m.to[0]).sort()).toEqual(sent.sort());
+      for (const r of rows.filter((row) => row.status !== 'sent')) expect(r).toMatchObject({ status: 'pending', attempts: 0 });
+    } finally {
+      await t.close().catch(() => {});
+    }
+  });
+
+  it('closes the SMTP pool only after the worker has stopped and its deliveries are answered', async () => {
+    const t = await startTestApp({ SMTP_URL: smtp.url, MAIL_CONCURRENCY: '4', ...NO_POLL });
+    const recipients = Array.from({ length: 8 }, (_, i) => `pool-close.${i}.${Date.now()}@example.com`);
+    try {
+      for (const to of recipients) await queueQuietly(t, to);
+      // The mailer library closes its pool in its onModuleDestroy: a message handed to it after
+      // that fails ('Connection pool was closed') and is retried later, an attempt spent.
+      const mailer = t.app.get(MailerService);
+      const closePool = mailer.onModuleDestroy.bind(mailer);
+      let inProgressWhenClosed: number | undefined;
+      mailer.onModuleDestroy = () => {
+        inProgressWhenClosed = smtp.inProgress;
+        return closePool();
+      };
+      smtp.holdMs = 300;
+      t.app.get(MailDeliveryWorker).wake();
+      while (smtp.inProgress === 0) await new Promise((r) => setTimeout(r, 10));
+      await t.app.close();
+      expect(inProgressWhenClosed).toBe(0);
+      const rows = await outboxRowsAfterClose(t, recipients);
+      expect(rows.filter((r) => r.last_error !== null)).toEqual([]);
       for (const r of rows.filter((row) => row.status !== 'sent')) expect(r).toMatchObject({ status: 'pending', attempts: 0 });
     } finally {
       await t.close().catch(() => {});
@@ -128,7 +164,7 @@ describe('mail delivery worker: concurrent sends, wake-ups', () => {
       }
       // Instance a queues the mail but does not deliver it (its worker is stopped) and wakes
       // nobody itself; b polls only every 10 minutes: only the notification can wake b.
-      await a.app.get(MailDeliveryWorker).beforeApplicationShutdown();
+      await a.app.get(MailDeliveryWorker).onModuleDestroy();
       await queueQuietly(a, 'notified@example.test');
       await smtp.waitFor(smtp.to('notified@example.test'), 1, 10_000);
       await workerB.idle();

@@ -12,9 +12,11 @@ import type { ShutdownState } from './shutdown-state.js';
  * 1. `ShutdownState.begin()`: /health/ready answers 503 and `ShutdownState.signal` aborts;
  *    then SHUTDOWN_DELAY_MS of grace, during which requests are still served while the load
  *    balancer takes the instance out of rotation (registered in createApp).
- * 2. `onModuleDestroy` hooks.
- * 3. `beforeApplicationShutdown` hooks: background workers (the mail worker) stop claiming
- *    work here and finish what they hold. The database is still open.
+ * 2. `onModuleDestroy` hooks: the mail worker stops claiming and finishes what it holds here,
+ *    before the mailer library (a global module, destroyed after the others) closes its SMTP
+ *    pool in its own. The database is still open.
+ * 3. `beforeApplicationShutdown` hooks: the other background workers (event delivery) stop
+ *    claiming work here and finish what they hold. The database is still open.
  * 4. The HTTP server closes: no new connections, in-flight requests run to completion.
  * 5. `onApplicationShutdown` hooks: connections close (the database, Redis).
  * 6. main.ts: the process exits 0.

@@ -1,4 +1,4 @@
-import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { MailerService } from '@nestjs-modules/mailer';
 import { AppConfig } from '../config/app-config.js';
 import { withConnectionPriority } from '../database/connection-priority.js';
@@ -28,10 +28,12 @@ const LEASE_SECONDS = (3 * (SMTP_TIMEOUTS.connectionTimeout + SMTP_TIMEOUTS.gree
  * fallback (retries that come due, expired leases, a lost LISTEN connection). On PGlite its
  * statements go ahead of queued requests, so a burst of requests does not starve it.
  * On shutdown it stops claiming, finishes the messages in flight and hands back the ones it had
- * claimed but not started.
+ * claimed but not started. It does so in onModuleDestroy, not later: the mailer library closes its
+ * SMTP pool in its own onModuleDestroy (its module is global, so Nest destroys it after ours), and
+ * a message handed to a closed pool fails and is retried later with an attempt spent.
  */
 @Injectable()
-export class MailDeliveryWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class MailDeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('MailDelivery');
   private timer?: NodeJS.Timeout;
   private listener?: PgListener;
@@ -67,7 +69,7 @@ export class MailDeliveryWorker implements OnApplicationBootstrap, BeforeApplica
     this.schedule();
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
+  async onModuleDestroy(): Promise<void> {
     this.stopping = true;
     clearInterval(this.timer);
     this.signal?.();
