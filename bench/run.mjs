@@ -154,6 +154,7 @@ async function main() {
     SMTP_URL: sink.url,
     BCRYPT_COST: String(COST),
     LOG_LEVEL: LOG_LEVEL,
+    LOG_FORMAT: 'json', // logProblems reads JSON lines
     JWT_SECRET: randomBytes(32).toString('hex'),
     RESET_SECRET: resetSecret,
     RATE_LIMIT_PER_MINUTE: '0',
@@ -161,7 +162,7 @@ async function main() {
     LOGIN_MAX_FAILURES: '10000',
     LOGIN_MAX_FAILURES_PER_IP: '100000',
   };
-  const service = new Service({ ...serviceEnv, PORT: String(await freePort()) });
+  const service = new Service({ ...serviceEnv, PORT: String(await freePort()) }, [], { logFile: join(dataDir, 'service.log') });
   const rows = [];
   const memory = {};
   let outbox;
@@ -171,6 +172,7 @@ async function main() {
   let capacity;
   let tokens;
   let stopWholeRunRss = () => 0;
+  let problems;
   try {
     log(`database: ${db.kind}; bcrypt cost ${COST}; UV_THREADPOOL_SIZE ${POOL_SIZE}; ${os.availableParallelism()} cores; Node ${process.version}; service NODE_OPTIONS "${NODE_OPTIONS}"`);
     // Raw bcrypt capacity, measured first, with nothing else of ours running.
@@ -445,12 +447,13 @@ async function main() {
   } finally {
     memory.peak = stopWholeRunRss();
     await service.stop();
+    problems = service.logProblems();
     await sink.stop();
     await db.drop().catch((err) => log(`could not drop the benchmark database: ${err.message}`));
     rmSync(dataDir, { recursive: true, force: true });
   }
 
-  const report = render({ rows, tokens, outbox, drain, baseline, memory, soak, capacity, kind: db.kind, seconds: (performance.now() - started) / 1000 });
+  const report = render({ rows, tokens, outbox, drain, baseline, memory, soak, capacity, problems, kind: db.kind, seconds: (performance.now() - started) / 1000 });
   console.log(report);
   if (WRITE) {
     writeReport(OUTPUT, `${db.kind} cost ${COST}`, report);
@@ -460,7 +463,7 @@ async function main() {
   }
 }
 
-function render({ rows, tokens, outbox, drain, baseline, memory, soak, capacity, kind, seconds: total }) {
+function render({ rows, tokens, outbox, drain, baseline, memory, soak, capacity, problems, kind, seconds: total }) {
   const f = (n, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : '–');
   const send = rows.find((r) => r.name === 'username-code sendEmail');
   const t = tokens ? tokenReport(tokens, f) : { rows: [], ratios: [], notes: [] };
@@ -497,6 +500,7 @@ function render({ rows, tokens, outbox, drain, baseline, memory, soak, capacity,
     ...rows.filter((r) => r.note).map((r) => `- ${r.name}: ${r.note}.`),
     ...(baseline ? [`- sendEmail baseline statements (captured from the service): ${baseline.statements.map((t) => `\`${t.length > 90 ? `${t.slice(0, 87)}…` : t}\``).join('; ')}.`] : []),
     ...t.notes,
+    `- The service's log over the run (the main instance, from start-up to the soak): ${problems.warn} warnings, ${problems.error} errors${problems.messages.length ? `: ${problems.messages.slice(0, 3).map(([m, n]) => `${n} × \`${m.replace(/`/g, "'")}\``).join('; ')}` : ''}.`,
     ...[...rows, ...(tokens ? [tokens.refresh, tokens.live] : [])].flatMap((r) => Object.entries(r.samples).map(([k, body]) => `- ${r.name}: unexpected \`${k}\`, e.g. \`${body.replace(/`/g, "'")}\``)),
   ];
   return lines.join('\n');

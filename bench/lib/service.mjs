@@ -2,7 +2,7 @@
 // the benchmark scripts.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { withClient } from './local.mjs';
@@ -67,10 +67,12 @@ export class Service {
   /**
    * `nodeArgs`: extra arguments for node before dist/main.js (e.g. a preload), after those of
    * BENCH_NODE_ARGS (space-separated, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, which
-   * NODE_OPTIONS does not take).
+   * NODE_OPTIONS does not take). `logFile`: where the service's log lines go (appended to across
+   * restarts; read by logProblems), instead of nowhere.
    */
-  constructor(env, nodeArgs = []) {
+  constructor(env, nodeArgs = [], { logFile } = {}) {
     this.env = env;
+    this.logFile = logFile;
     this.nodeArgs = [...(process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean), ...nodeArgs];
     this.port = Number(env.PORT);
     this.url = `http://127.0.0.1:${this.port}`;
@@ -78,7 +80,9 @@ export class Service {
   }
 
   async start() {
-    this.child = spawn(process.execPath, [...this.nodeArgs, MAIN_JS], { cwd: ROOT, env: this.env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const out = this.logFile ? openSync(this.logFile, 'a') : 'ignore';
+    this.child = spawn(process.execPath, [...this.nodeArgs, MAIN_JS], { cwd: ROOT, env: this.env, stdio: ['ignore', out, 'pipe'] });
+    if (typeof out === 'number') closeSync(out); // the child has its own copy
     this.child.stderr.on('data', (d) => (this.stderr = (this.stderr + d).slice(-20_000)));
     this.exited = new Promise((r) => this.child.once('exit', (code, signal) => r({ code, signal })));
     const deadline = Date.now() + 60_000;
@@ -100,6 +104,31 @@ export class Service {
     const timer = setTimeout(() => this.child.kill('SIGKILL'), 15_000);
     await this.exited;
     clearTimeout(timer);
+  }
+
+  /**
+   * The log lines at warn level or above in `logFile` (JSON lines): how many of each level, and
+   * the distinct messages, most frequent first, with their counts. A retried delivery or a
+   * failed statement during a scenario shows here, where the figures alone would not say why.
+   */
+  logProblems() {
+    const counts = { warn: 0, error: 0 };
+    const messages = new Map();
+    if (!this.logFile || !existsSync(this.logFile)) return { ...counts, messages: [] };
+    for (const line of readFileSync(this.logFile, 'utf8').split('\n')) {
+      if (!/"level":(?:[4-6]\d)/.test(line)) continue;
+      let entry;
+      try {
+        entry = JSON.parse(line);
+      } catch {
+        continue;
+      }
+      counts[entry.level >= 50 ? 'error' : 'warn'] += 1;
+      // Ids and numbers vary from line to line; the kind of problem does not.
+      const text = String(entry.msg ?? '').replace(/[0-9a-f]{8}-[0-9a-f-]{27}|\d+/g, '#').slice(0, 160);
+      messages.set(text, (messages.get(text) ?? 0) + 1);
+    }
+    return { ...counts, messages: [...messages].sort((a, b) => b[1] - a[1]) };
   }
 
   /** The resident set of the service process, in MiB (0 when it is not running). */
