@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { startTestApp, TestApp } from './support/app.js';
 import { createAccount, login, NEW_PASSWORD } from './support/accounts.js';
-import { ensureBuilt, runMain } from './support/built-app.js';
+import { ensureBuilt, expectEnded, runMain } from './support/built-app.js';
 import { PageForms } from './support/page-form.js';
 import { secretsFrom, startSmtp, TestSmtpServer } from './support/smtp.js';
 
@@ -123,7 +123,7 @@ describe('a broken TEMPLATES_DIR stops the start-up, naming the file and the lin
     const data = mkdtempSync(join(tmpdir(), 'reset-svc-data-'));
     try {
       const result = await runMain({ NODE_ENV: 'test', DATABASE_URL: 'memory://', DATA_DIR: data, PORT: '0', TEMPLATES_DIR: dir }, 60_000);
-      expect(result.timedOut).toBe(false);
+      expectEnded(result);
       expect(result.code).not.toBe(0);
       // eslint-disable-next-line no-control-regex
       expect((result.stdout + result.stderr).replace(/\x1b\[[0-9;]*m/g, '')).toMatch(message);

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureBuilt, runMain } from './support/built-app.js';
+import { ensureBuilt, expectEnded, runMain } from './support/built-app.js';
 import { freePort } from './support/net.js';
 import { TEST_SECRETS } from './support/app.js';
 
@@ -24,7 +24,7 @@ describe('log format at start-up', () => {
 
   it('is JSON, database errors included, when stdout is not a terminal', async () => {
     const run = await runMain({ DATABASE_URL: unreachable, DATA_DIR: dataDir, PORT: String(await freePort()) }, 60_000);
-    expect(run.timedOut).toBe(false);
+    expectEnded(run);
     expect(run.code).not.toBe(0);
     const out = lines(run.stdout);
     expect(out.length).toBeGreaterThan(0);

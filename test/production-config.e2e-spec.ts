@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateSigningJwk } from '../src/config/app-config.js';
-import { ensureBuilt, runMain } from './support/built-app.js';
+import { ensureBuilt, expectEnded, runMain } from './support/built-app.js';
 
 const keySet = (...keys: Array<Record<string, unknown>>) => JSON.stringify({ keys });
 
@@ -37,7 +37,7 @@ describe('production configuration (node dist/main.js)', () => {
 
   it('refuses to start with nothing configured, naming every missing variable', async () => {
     const result = await runMain({ NODE_ENV: 'production', DATA_DIR: dataDir, PORT: '0' });
-    expect(result.timedOut).toBe(false);
+    expectEnded(result);
     expect(result.code).not.toBe(0);
     for (const name of ['DATABASE_URL', 'JWT_SIGNING_KEYS', 'RESET_SECRET', 'SMTP_URL', 'PUBLIC_URL']) {
       expect(result.stderr).toContain(name);
@@ -75,7 +75,7 @@ describe('production configuration (node dist/main.js)', () => {
       Object.entries({ ...VALID, DATA_DIR: dataDir, ...change }).filter(([, v]) => v !== undefined),
     ) as Record<string, string>;
     const result = await runMain(env);
-    expect(result.timedOut).toBe(false);
+    expectEnded(result);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(new RegExp(`^\\s*${name}:`, 'm'));
     // Only the wrong variable is named.
@@ -86,7 +86,7 @@ describe('production configuration (node dist/main.js)', () => {
 
   it('with a valid configuration but no reachable database, exits non-zero instead of using PGlite', async () => {
     const result = await runMain({ ...VALID, DATA_DIR: dataDir }, 30_000);
-    expect(result.timedOut).toBe(false);
+    expectEnded(result);
     expect(result.code).not.toBe(0);
     const output = `${result.stdout}${result.stderr}`;
     expect(output).toMatch(/ECONNREFUSED|connect to the database/i);

@@ -1,5 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -27,29 +28,79 @@ export interface ProcessResult {
   stdout: string;
   stderr: string;
   timedOut: boolean;
+  /** When the process was started and when its output closed, by this (the test's) clock. */
+  startedAt: string;
+  endedAt: string;
+  /**
+   * On a timeout, where the process stood: the JavaScript stack and the event loop's active
+   * handles from a Node diagnostic report taken just before the kill, or why there is none.
+   */
+  stall?: string;
 }
 
-/** Runs `node dist/main.js` with exactly the given environment (plus PATH, and METRICS_PORT=0 unless given), killing it after `timeoutMs`. */
+/**
+ * Runs `node dist/main.js` with exactly the given environment (plus PATH, and METRICS_PORT=0
+ * unless given), killing it after `timeoutMs`. Before the kill it asks the process for a
+ * diagnostic report, so that a start-up that stalls says where.
+ */
 export function runMain(env: Record<string, string>, timeoutMs = 15_000, cwd = ROOT): Promise<ProcessResult> {
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [MAIN_JS], {
-      cwd,
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', METRICS_PORT: '0', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+  const reports = mkdtempSync(join(tmpdir(), 'reset-svc-report-'));
+  return new Promise<ProcessResult>((resolvePromise, reject) => {
+    const startedAt = new Date().toISOString();
+    const child = spawn(
+      process.execPath,
+      ['--report-on-signal', '--report-signal=SIGUSR2', `--report-directory=${reports}`, MAIN_JS],
+      { cwd, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', METRICS_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stdout = '';
     let stderr = '';
     let timedOut = false;
+    let stall: string | undefined;
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     const timer = setTimeout(() => {
       timedOut = true;
-      child.kill('SIGKILL');
+      child.kill('SIGUSR2');
+      setTimeout(() => {
+        stall = stallReport(reports);
+        child.kill('SIGKILL');
+      }, 5_000).unref();
     }, timeoutMs);
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolvePromise({ code, signal, stdout, stderr, timedOut });
+      if (timedOut && stall === undefined) stall = `the process ended before its report was read (${stallReport(reports)})`;
+      resolvePromise({ code, signal, stdout, stderr, timedOut, startedAt, endedAt: new Date().toISOString(), stall });
     });
-  });
+  }).finally(() => rmSync(reports, { recursive: true, force: true }));
+}
+
+function stallReport(dir: string): string {
+  const file = readdirSync(dir).find((f) => f.endsWith('.json'));
+  if (!file) return 'no diagnostic report was written';
+  let report: {
+    javascriptStack?: { message?: string; stack?: string[] };
+    nativeStack?: { symbol: string }[];
+    libuv?: { type: string; is_active: boolean }[];
+  };
+  try {
+    report = JSON.parse(readFileSync(join(dir, file), 'utf8')) as typeof report;
+  } catch {
+    return 'the diagnostic report was not complete';
+  }
+  const handles = (report.libuv ?? []).filter((h) => h.is_active).map((h) => h.type);
+  return [
+    `JavaScript stack: ${report.javascriptStack?.message ?? ''}`,
+    ...(report.javascriptStack?.stack ?? []),
+    `native stack: ${(report.nativeStack ?? []).slice(0, 12).map((f) => f.symbol).join(' < ')}`,
+    `active handles: ${handles.join(', ')}`,
+  ].join('\n');
+}
+
+/** Fails, showing how far the process got (its output's end, its stall report), when it had to be killed. */
+export function expectEnded(result: ProcessResult): void {
+  if (!result.timedOut) return;
+  const { stall, startedAt, endedAt } = result;
+  const output = (result.stdout + result.stderr).slice(-4_000);
+  throw new Error(`The process did not end in time (started ${startedAt}, ended ${endedAt}).\n${stall}\nIts output's end:\n${output}`);
 }
