@@ -95,7 +95,9 @@ export async function createApp(
     shutdown.begin();
     await drain(config.shutdownDelayMs);
   });
-  app.enableShutdownHooks([], { useProcessExit: true });
+  // The two signals that ask a process to stop. Not every signal Nest knows ([] would listen to
+  // all): SIGUSR2, say, is what `node --report-on-signal` answers with a diagnostic report.
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   if (config.docsEnabled) setupSwagger(app);
   return app;
 }

@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureBuilt } from './support/built-app.js';
+import { eventually } from './support/events.js';
 import { freePort } from './support/net.js';
 import { ServerProcess } from './support/server-process.js';
 
@@ -96,5 +97,26 @@ describe('process lifecycle (node dist/main.js)', () => {
     expect(exit.at - signalledAt).toBeLessThan(10_000);
     expect(s.stdout).toBe('');
     expect(s.stderr).toBe('');
+  }, 120_000);
+
+  it('answers SIGUSR2 with a diagnostic report (node --report-on-signal) and keeps serving; on SIGINT exits 0', async () => {
+    const reports = join(dataDir, 'reports');
+    mkdirSync(reports);
+    const s = await start({ SHUTDOWN_DELAY_MS: '3000', NODE_OPTIONS: `--report-on-signal --report-directory=${reports}` });
+    s.signal('SIGUSR2');
+    const report = await eventually(() => {
+      const file = readdirSync(reports).find((f) => f.endsWith('.json'));
+      try {
+        return file ? (JSON.parse(readFileSync(join(reports, file), 'utf8')) as object) : undefined;
+      } catch {
+        return undefined; // still being written
+      }
+    });
+    expect(report).toHaveProperty('javascriptStack');
+    // Not a shutdown: still ready after longer than a signal takes to turn readiness to 503.
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await fetch(`${s.url}/health/ready`)).status).toBe(200);
+    s.signal('SIGINT');
+    expect(await s.exited).toMatchObject({ code: 0, signal: null });
   }, 120_000);
 });

@@ -8,7 +8,7 @@ import type { ShutdownState } from './shutdown-state.js';
  * The Fastify adapter with one addition: hooks that run at the very start of Nest's shutdown
  * sequence (`prepareClose`), before any module hook.
  *
- * The order on SIGTERM/SIGINT (enableShutdownHooks) or `app.close()`:
+ * The order on SIGTERM/SIGINT (enableShutdownHooks; no other signal) or `app.close()`:
  * 1. `ShutdownState.begin()`: /health/ready answers 503 and `ShutdownState.signal` aborts;
  *    then SHUTDOWN_DELAY_MS of grace, during which requests are still served while the load
  *    balancer takes the instance out of rotation (registered in createApp).

@@ -32,8 +32,8 @@ export interface ProcessResult {
   startedAt: string;
   endedAt: string;
   /**
-   * On a timeout, where the process stood: the JavaScript stack and the event loop's active
-   * handles from a Node diagnostic report taken just before the kill, or why there is none.
+   * On a timeout, where the process stood: from a Node diagnostic report asked for before the
+   * kill, whether its main thread was busy or waiting, and on what.
    */
   stall?: string;
 }
@@ -58,8 +58,10 @@ export function runMain(env: Record<string, string>, timeoutMs = 15_000, cwd = R
     let stall: string | undefined;
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
+    let timedOutAt = 0;
     const timer = setTimeout(() => {
       timedOut = true;
+      timedOutAt = Date.now();
       child.kill('SIGUSR2');
       setTimeout(() => {
         stall = stallReport(reports);
@@ -69,32 +71,28 @@ export function runMain(env: Record<string, string>, timeoutMs = 15_000, cwd = R
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      if (timedOut && stall === undefined) stall = `the process ended before its report was read (${stallReport(reports)})`;
+      if (timedOut && stall === undefined) stall = `the process ended ${Date.now() - timedOutAt} ms after it was asked for a report, before the report was read`;
       resolvePromise({ code, signal, stdout, stderr, timedOut, startedAt, endedAt: new Date().toISOString(), stall });
     });
   }).finally(() => rmSync(reports, { recursive: true, force: true }));
 }
 
+/**
+ * Node writes the report from the event loop, so there is one only when the main thread is free:
+ * it then lists what the loop waits on. No report means the main thread was busy all along.
+ */
 function stallReport(dir: string): string {
   const file = readdirSync(dir).find((f) => f.endsWith('.json'));
-  if (!file) return 'no diagnostic report was written';
-  let report: {
-    javascriptStack?: { message?: string; stack?: string[] };
-    nativeStack?: { symbol: string }[];
-    libuv?: { type: string; is_active: boolean }[];
-  };
+  if (!file) return 'no diagnostic report within 5 s: the main thread was busy, not waiting';
+  let report: { javascriptStack?: { stack?: string[] }; libuv?: { type: string; is_active: boolean }[] };
   try {
     report = JSON.parse(readFileSync(join(dir, file), 'utf8')) as typeof report;
   } catch {
-    return 'the diagnostic report was not complete';
+    return 'within 5 s the main thread was free (its diagnostic report was still being written)';
   }
   const handles = (report.libuv ?? []).filter((h) => h.is_active).map((h) => h.type);
-  return [
-    `JavaScript stack: ${report.javascriptStack?.message ?? ''}`,
-    ...(report.javascriptStack?.stack ?? []),
-    `native stack: ${(report.nativeStack ?? []).slice(0, 12).map((f) => f.symbol).join(' < ')}`,
-    `active handles: ${handles.join(', ')}`,
-  ].join('\n');
+  const stack = (report.javascriptStack?.stack ?? []).filter((l) => l.trim() !== '');
+  return [`within 5 s the main thread was free; its event loop then waited on: ${handles.join(', ')}`, ...stack].join('\n');
 }
 
 /** Fails, showing how far the process got (its output's end, its stall report), when it had to be killed. */
