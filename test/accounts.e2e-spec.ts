@@ -185,7 +185,8 @@ describe('accounts, login and tokens', () => {
         token.replace(/\.([^.]+)$/, (_, sig: string) => `.${sig[0] === 'A' ? 'B' : 'A'}${sig.slice(1)}`),
         none,
         `${hsHeader}.${p}.${hsSig}`,
-        await sign(claims, generateKeyPairSync('ed25519').privateKey),
+        // A key of no one's: from its PEM, not the generation's KeyObject (see generateSigningJwk).
+        await sign(claims, createPrivateKey(generateKeyPairSync('ed25519', { publicKeyEncoding: { format: 'pem', type: 'spki' }, privateKeyEncoding: { format: 'pem', type: 'pkcs8' } }).privateKey)),
         await sign(claims, key, 'unknown-kid'),
         await sign({ ...claims, aud: 'someone-else' }),
         await sign({ ...claims, iss: 'https://evil.example' }),

@@ -252,15 +252,23 @@ export function configuredKeySet(env: Env): JwkSet | undefined {
   return { keys };
 }
 
-/** A fresh private signing key of `alg` as a JWK, with a random kid. */
+/**
+ * A fresh private signing key of `alg` as a JWK, with a random kid.
+ *
+ * The key generation itself encodes the JWK. Exporting the KeyObject it returns instead can
+ * hang the process for good (Node 20): the export holds the key's lock while it allocates, a
+ * garbage collection then frees the finished generation job, and that job's destructor waits
+ * for the same lock (seen once in a few thousand keys).
+ */
 export function generateSigningJwk(alg: Exclude<JwtAlg, 'HS256'>): Record<string, unknown> {
+  const jwk = { publicKeyEncoding: { format: 'jwk' }, privateKeyEncoding: { format: 'jwk' } } as const;
   const { privateKey } =
     alg === 'EdDSA'
-      ? generateKeyPairSync('ed25519')
+      ? generateKeyPairSync('ed25519', jwk)
       : alg === 'ES256'
-        ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
-        : generateKeyPairSync('rsa', { modulusLength: 2048 });
-  return { ...privateKey.export({ format: 'jwk' }), kid: randomUUID(), alg, use: 'sig' };
+        ? generateKeyPairSync('ec', { namedCurve: 'P-256', ...jwk })
+        : generateKeyPairSync('rsa', { modulusLength: 2048, ...jwk });
+  return { ...privateKey, kid: randomUUID(), alg, use: 'sig' };
 }
 
 /** Development-only secrets, generated once and kept in DATA_DIR so tokens survive restarts. */
