@@ -1,4 +1,4 @@
-import { createHmac, createPrivateKey, generateKeyPairSync } from 'node:crypto';
+import { createHmac, createPrivateKey, type JsonWebKey } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { generateSigningJwk } from '../src/config/app-config.js';
 import { startTestApp, TestApp } from './support/app.js';
@@ -185,8 +185,8 @@ describe('accounts, login and tokens', () => {
         token.replace(/\.([^.]+)$/, (_, sig: string) => `.${sig[0] === 'A' ? 'B' : 'A'}${sig.slice(1)}`),
         none,
         `${hsHeader}.${p}.${hsSig}`,
-        // A key of no one's: from its PEM, not the generation's KeyObject (see generateSigningJwk).
-        await sign(claims, createPrivateKey(generateKeyPairSync('ed25519', { publicKeyEncoding: { format: 'pem', type: 'spki' }, privateKeyEncoding: { format: 'pem', type: 'pkcs8' } }).privateKey)),
+        // A key of no one's, from a JWK rather than a generated KeyObject (see generateSigningJwk).
+        await sign(claims, createPrivateKey({ key: generateSigningJwk('EdDSA') as JsonWebKey, format: 'jwk' })),
         await sign(claims, key, 'unknown-kid'),
         await sign({ ...claims, aud: 'someone-else' }),
         await sign({ ...claims, iss: 'https://evil.example' }),

@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureBuilt } from './support/built-app.js';
+import { ensureBuilt, readDiagnosticReport } from './support/built-app.js';
 import { eventually } from './support/events.js';
 import { freePort } from './support/net.js';
 import { ServerProcess } from './support/server-process.js';
@@ -105,12 +105,8 @@ describe('process lifecycle (node dist/main.js)', () => {
     const s = await start({ SHUTDOWN_DELAY_MS: '3000', NODE_OPTIONS: `--report-on-signal --report-directory=${reports}` });
     s.signal('SIGUSR2');
     const report = await eventually(() => {
-      const file = readdirSync(reports).find((f) => f.endsWith('.json'));
-      try {
-        return file ? (JSON.parse(readFileSync(join(reports, file), 'utf8')) as object) : undefined;
-      } catch {
-        return undefined; // still being written
-      }
+      const read = readDiagnosticReport(reports);
+      return typeof read === 'object' ? read : undefined;
     });
     expect(report).toHaveProperty('javascriptStack');
     // Not a shutdown: still ready after longer than a signal takes to turn readiness to 503.

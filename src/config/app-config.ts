@@ -252,6 +252,9 @@ export function configuredKeySet(env: Env): JwkSet | undefined {
   return { keys };
 }
 
+/** `generateKeyPairSync` options that have the generation encode both keys as JWKs (see below). */
+export const GENERATE_AS_JWK = { publicKeyEncoding: { format: 'jwk' }, privateKeyEncoding: { format: 'jwk' } } as const;
+
 /**
  * A fresh private signing key of `alg` as a JWK, with a random kid.
  *
@@ -261,13 +264,12 @@ export function configuredKeySet(env: Env): JwkSet | undefined {
  * for the same lock (seen once in a few thousand keys).
  */
 export function generateSigningJwk(alg: Exclude<JwtAlg, 'HS256'>): Record<string, unknown> {
-  const jwk = { publicKeyEncoding: { format: 'jwk' }, privateKeyEncoding: { format: 'jwk' } } as const;
   const { privateKey } =
     alg === 'EdDSA'
-      ? generateKeyPairSync('ed25519', jwk)
+      ? generateKeyPairSync('ed25519', GENERATE_AS_JWK)
       : alg === 'ES256'
-        ? generateKeyPairSync('ec', { namedCurve: 'P-256', ...jwk })
-        : generateKeyPairSync('rsa', { modulusLength: 2048, ...jwk });
+        ? generateKeyPairSync('ec', { namedCurve: 'P-256', ...GENERATE_AS_JWK })
+        : generateKeyPairSync('rsa', { modulusLength: 2048, ...GENERATE_AS_JWK });
   return { ...privateKey, kid: randomUUID(), alg, use: 'sig' };
 }
 

@@ -1,9 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { generateSigningJwk } from './app-config.js';
+import { GENERATE_AS_JWK, generateSigningJwk } from './app-config.js';
 import { loadJwkSet } from './jwk-set.js';
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi'];
-const JWK = { publicKeyEncoding: { format: 'jwk' }, privateKeyEncoding: { format: 'jwk' } } as const;
 
 describe('loadJwkSet', () => {
   it.each(['EdDSA', 'ES256', 'RS256'] as const)('loads %s keys and derives public JWKs without private members', (alg) => {
@@ -27,9 +26,9 @@ describe('loadJwkSet', () => {
 
   it('refuses RSA keys shorter than 2048 bits and P-384 keys for ES256', () => {
     // JWKs from the generation itself (see generateSigningJwk: exporting its KeyObject can hang).
-    const small = { ...generateKeyPairSync('rsa', { modulusLength: 1024, ...JWK }).privateKey, kid: 'small' };
+    const small = { ...generateKeyPairSync('rsa', { modulusLength: 1024, ...GENERATE_AS_JWK }).privateKey, kid: 'small' };
     expect(() => loadJwkSet('RS256', { keys: [small] })).toThrow(/at least 2048 bits/);
-    const p384 = { ...generateKeyPairSync('ec', { namedCurve: 'P-384', ...JWK }).privateKey, kid: 'p384' };
+    const p384 = { ...generateKeyPairSync('ec', { namedCurve: 'P-384', ...GENERATE_AS_JWK }).privateKey, kid: 'p384' };
     expect(() => loadJwkSet('ES256', { keys: [p384] })).toThrow(/P-256 key/);
   });
 });

@@ -54,13 +54,11 @@ export function runMain(env: Record<string, string>, timeoutMs = 15_000, cwd = R
     );
     let stdout = '';
     let stderr = '';
-    let timedOut = false;
+    let timedOutAt: number | undefined;
     let stall: string | undefined;
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
-    let timedOutAt = 0;
     const timer = setTimeout(() => {
-      timedOut = true;
       timedOutAt = Date.now();
       child.kill('SIGUSR2');
       setTimeout(() => {
@@ -71,10 +69,26 @@ export function runMain(env: Record<string, string>, timeoutMs = 15_000, cwd = R
     child.on('error', reject);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      if (timedOut && stall === undefined) stall = `the process ended ${Date.now() - timedOutAt} ms after it was asked for a report, before the report was read`;
-      resolvePromise({ code, signal, stdout, stderr, timedOut, startedAt, endedAt: new Date().toISOString(), stall });
+      if (timedOutAt !== undefined && stall === undefined) stall = `the process ended ${Date.now() - timedOutAt} ms after it was asked for a report, before the report was read`;
+      resolvePromise({ code, signal, stdout, stderr, timedOut: timedOutAt !== undefined, startedAt, endedAt: new Date().toISOString(), stall });
     });
   }).finally(() => rmSync(reports, { recursive: true, force: true }));
+}
+
+export interface DiagnosticReport {
+  javascriptStack?: { stack?: string[] };
+  libuv?: { type: string; is_active: boolean }[];
+}
+
+/** The Node diagnostic report in `dir` (`--report-directory`): none yet, one still being written, or the report. */
+export function readDiagnosticReport(dir: string): 'none' | 'partial' | DiagnosticReport {
+  const file = readdirSync(dir).find((f) => f.endsWith('.json'));
+  if (!file) return 'none';
+  try {
+    return JSON.parse(readFileSync(join(dir, file), 'utf8')) as DiagnosticReport;
+  } catch {
+    return 'partial';
+  }
 }
 
 /**
@@ -82,14 +96,9 @@ export function runMain(env: Record<string, string>, timeoutMs = 15_000, cwd = R
  * it then lists what the loop waits on. No report means the main thread was busy all along.
  */
 function stallReport(dir: string): string {
-  const file = readdirSync(dir).find((f) => f.endsWith('.json'));
-  if (!file) return 'no diagnostic report within 5 s: the main thread was busy, not waiting';
-  let report: { javascriptStack?: { stack?: string[] }; libuv?: { type: string; is_active: boolean }[] };
-  try {
-    report = JSON.parse(readFileSync(join(dir, file), 'utf8')) as typeof report;
-  } catch {
-    return 'within 5 s the main thread was free (its diagnostic report was still being written)';
-  }
+  const report = readDiagnosticReport(dir);
+  if (report === 'none') return 'no diagnostic report within 5 s: the main thread was busy, not waiting';
+  if (report === 'partial') return 'within 5 s the main thread was free (its diagnostic report was still being written)';
   const handles = (report.libuv ?? []).filter((h) => h.is_active).map((h) => h.type);
   const stack = (report.javascriptStack?.stack ?? []).filter((l) => l.trim() !== '');
   return [`within 5 s the main thread was free; its event loop then waited on: ${handles.join(', ')}`, ...stack].join('\n');
