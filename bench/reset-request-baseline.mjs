@@ -55,7 +55,7 @@ export async function captureStatements({ env, warmup, request }) {
       .filter(Boolean)
       .map((line) => JSON.parse(line))
       .filter((s) => s.at >= before && s.at <= after + 1 && isTheRequest(s.text))
-      .map(({ text, values }) => ({ text, values }));
+      .map(({ text, values, pipelined }) => ({ text, values, pipelined }));
   } finally {
     await service.stop();
     rmSync(file, { force: true });
@@ -115,7 +115,9 @@ function substitute(values, from, to) {
  */
 export async function runBaseline({ databaseUrl, resetSecret, statements, account, usernames, connections, seconds, poolSize = 10 }) {
   const withKeys = await identifierKeys(resetSecret);
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize });
+  // Pipelined as the service's pool is: the statements the service issued together go together.
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize, pipeline: true });
+  const rounds = roundTrips(statements);
   try {
     const accounts = [];
     const c = await pool.connect();
@@ -132,11 +134,21 @@ export async function runBaseline({ databaseUrl, resetSecret, statements, accoun
     let next = 0;
     return await replay(pool, connections, seconds, async (client) => {
       const to = accounts[next++ % accounts.length];
-      for (const s of statements) await client.query(s.text, substitute(s.values, from, to));
+      for (const round of rounds) await Promise.all(round.map((s) => client.query(s.text, substitute(s.values, from, to))));
     });
   } finally {
     await pool.end();
   }
+}
+
+/** The captured statements in the round trips the service sent them in: a pipelined one joins the round before. */
+export function roundTrips(statements) {
+  const rounds = [];
+  for (const s of statements) {
+    if (s.pipelined && rounds.length) rounds.at(-1).push(s);
+    else rounds.push([s]);
+  }
+  return rounds;
 }
 
 /**

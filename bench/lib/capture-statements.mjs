@@ -1,6 +1,6 @@
 // Preloaded into a service instance by the benchmark (`node --import …/capture-statements.mjs
 // dist/main.js` with BENCH_CAPTURE_FILE set): appends every statement the pg driver sends, with
-// its parameters, to that file as JSON lines. The baseline of bench/reset-request-baseline.mjs
+// its parameters and whether it was pipelined with the one before, to that file as JSON lines. The baseline of bench/reset-request-baseline.mjs
 // replays what it captured, so the baseline issues the statements the service actually issues.
 import { appendFileSync } from 'node:fs';
 import pg from 'pg';
@@ -16,7 +16,10 @@ if (file) {
     const params = Array.isArray(values) ? values : Array.isArray(config?.values) ? config.values : [];
     if (typeof text === 'string') {
       this.benchId ??= Math.random().toString(36).slice(2);
-      appendFileSync(file, `${JSON.stringify({ at: Date.now(), client: this.benchId, text, values: params.map(encode) })}\n`);
+      // Issued while an earlier query of this client was unanswered: pipelined with it (the
+      // service's pool runs with `pipeline`), so the replay sends it the same way.
+      const pipelined = Boolean(this._activeQuery || this._sentQueryQueue?.length || this._queryQueue.length);
+      appendFileSync(file, `${JSON.stringify({ at: Date.now(), client: this.benchId, pipelined, text, values: params.map(encode) })}\n`);
     }
     return query.call(this, config, values, callback);
   };

@@ -34,7 +34,10 @@ export async function typeOrmOptions(config: AppConfig): Promise<TypeOrmModuleOp
   return {
     ...common,
     url: config.database.url,
-    extra: { max: 10, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30000 },
+    // pipeline: a query issued while the connection's previous one is unanswered is sent at once
+    // instead of after the answer; the independent statements of a transaction (`together`) then
+    // take one round trip. Queries awaited one by one behave as without it.
+    extra: { max: 10, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30000, pipeline: true },
   };
 }
 

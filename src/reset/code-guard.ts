@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
+import { together } from '../database/together.js';
 import { CodeFailureRepository } from './code-failure.repository.js';
 
 /** What reserving a slot under the ceiling gave. */
@@ -44,7 +45,6 @@ export class CodeGuard {
 
   /** Lifts the ceilings of these subjects (a completed reset). */
   async clear(tx: EntityManager, subjects: string[]): Promise<void> {
-    await this.failures.deleteSubjects(tx, subjects);
-    await this.failures.deleteAlerts(tx, subjects);
+    await together(this.failures.deleteSubjects(tx, subjects), this.failures.deleteAlerts(tx, subjects));
   }
 }

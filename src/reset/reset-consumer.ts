@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { together } from '../database/together.js';
 import { Metrics } from '../observability/metrics.js';
 import { PasswordHasher } from '../password/password-hasher.js';
 import { PasswordPolicy } from '../password/password-policy.js';
@@ -105,13 +106,17 @@ export class ResetConsumer {
    * notice, record the account event). Returns the new token version.
    */
   async changePassword(tx: EntityManager, user: User, passwordHash: string, method: PasswordChangeMethod, locale: string): Promise<number> {
-    const version = await this.users.setPasswordHash(tx, user.id, passwordHash);
+    // Independent writes, issued together (one round trip on a PostgreSQL server). An account
+    // deleted meanwhile updates no row: the error rolls all of them back.
+    const [version] = await together(
+      this.users.setPasswordHash(tx, user.id, passwordHash),
+      this.sessions.revokeAllInTransaction(tx, user.id),
+      this.codes.supersedeOutstanding(tx, user.id),
+      // The owner is back in control: no code ceiling holds the account or any of its names.
+      this.codeGuard.clear(tx, [`account:${user.id}`, ...this.accounts.keys.ofAccount(user).map((name) => `hidden:${name}`)]),
+      this.events.emit(new PasswordChanged(tx, user, method, locale)),
+    );
     if (version === null) throw new ResetError('account_deleted');
-    await this.sessions.revokeAllInTransaction(tx, user.id);
-    await this.codes.supersedeOutstanding(tx, user.id);
-    // The owner is back in control: no code ceiling holds the account or any of its names.
-    await this.codeGuard.clear(tx, [`account:${user.id}`, ...this.accounts.keys.ofAccount(user).map((name) => `hidden:${name}`)]);
-    await this.events.emit(new PasswordChanged(tx, user, method, locale));
     return version;
   }
 
