@@ -111,7 +111,8 @@ function substitute(values, from, to) {
 
 /**
  * Replays the captured request for account after account (`usernames`, round robin) from
- * `connections` concurrent loops through a pg.Pool of `poolSize`, for `seconds`.
+ * `connections` concurrent loops through a pg.Pool of `poolSize`, for `seconds`. Also returns
+ * how many round trips one replayed request takes.
  */
 export async function runBaseline({ databaseUrl, resetSecret, statements, account, usernames, connections, seconds, poolSize = 10 }) {
   const withKeys = await identifierKeys(resetSecret);
@@ -132,17 +133,18 @@ export async function runBaseline({ databaseUrl, resetSecret, statements, accoun
     }
     const from = withKeys(account);
     let next = 0;
-    return await replay(pool, connections, seconds, async (client) => {
+    const result = await replay(pool, connections, seconds, async (client) => {
       const to = accounts[next++ % accounts.length];
       for (const round of rounds) await Promise.all(round.map((s) => client.query(s.text, substitute(s.values, from, to))));
     });
+    return { ...result, roundTrips: rounds.length };
   } finally {
     await pool.end();
   }
 }
 
 /** The captured statements in the round trips the service sent them in: a pipelined one joins the round before. */
-export function roundTrips(statements) {
+function roundTrips(statements) {
   const rounds = [];
   for (const s of statements) {
     if (s.pipelined && rounds.length) rounds.at(-1).push(s);

@@ -1,7 +1,8 @@
 // Preloaded into a service instance by the benchmark (`node --import …/capture-statements.mjs
 // dist/main.js` with BENCH_CAPTURE_FILE set): appends every statement the pg driver sends, with
-// its parameters and whether it was pipelined with the one before, to that file as JSON lines. The baseline of bench/reset-request-baseline.mjs
-// replays what it captured, so the baseline issues the statements the service actually issues.
+// its parameters and whether it was pipelined with the one before, to that file as JSON lines.
+// The baseline of bench/reset-request-baseline.mjs replays what it captured, so the baseline
+// issues the statements the service actually issues, in the same round trips.
 import { appendFileSync } from 'node:fs';
 import pg from 'pg';
 
