@@ -6,6 +6,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { Test, TestingModule } from '@nestjs/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { createTestDatabase, type TestDatabase } from '../../test/support/database.js';
 import { openMigratedPGlite } from '../../test/support/migrated-database.js';
 import { AppModule } from '../app.module.js';
 import { AccountEvent } from '../events/account-event.entity.js';
@@ -19,10 +20,12 @@ import { PasswordChanged, ResetIssued } from './reset-events.js';
 import { ResetError } from './reset-errors.js';
 
 /**
- * The reset core and its repositories on a real embedded PostgreSQL (PGlite, with the
- * migrations), without HTTP: the whole application module, compiled and initialised.
+ * The reset core and its repositories on a migrated database (PGlite, or a fresh copy on the
+ * server DATABASE_URL names), without HTTP: the whole application module, compiled and
+ * initialised.
  */
-describe('reset core on PGlite', () => {
+describe('reset core', () => {
+  let database: TestDatabase;
   let moduleRef: TestingModule;
   let db: DataSource;
   let reset: PasswordResetService;
@@ -32,12 +35,13 @@ describe('reset core on PGlite', () => {
 
   beforeAll(async () => {
     // A copy of the once-migrated database, not a new one migrated here.
-    await openMigratedPGlite();
+    database = await createTestDatabase({ migrated: true });
+    if (database.url === 'memory://') await openMigratedPGlite();
     moduleRef = await Test.createTestingModule({
       imports: [
         AppModule.forRoot({
           NODE_ENV: 'test',
-          DATABASE_URL: 'memory://',
+          DATABASE_URL: database.url,
           DATA_DIR: mkdtempSync(join(tmpdir(), 'reset-core-')),
           BCRYPT_COST: '4',
           LOG_LEVEL: 'silent',
@@ -59,7 +63,10 @@ describe('reset core on PGlite', () => {
     codes = moduleRef.get(ResetCodeRepository);
     emitter = moduleRef.get(EventEmitter2);
   });
-  afterAll(() => moduleRef.close());
+  afterAll(async () => {
+    await moduleRef.close();
+    await database.drop();
+  });
 
   async function account(): Promise<User> {
     seq += 1;
