@@ -6,8 +6,7 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { Test, TestingModule } from '@nestjs/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { createTestDatabase, type TestDatabase } from '../../test/support/database.js';
-import { openMigratedPGlite } from '../../test/support/migrated-database.js';
+import { migratedTestDatabase, type TestDatabase } from '../../test/support/database.js';
 import { AppModule } from '../app.module.js';
 import { AccountEvent } from '../events/account-event.entity.js';
 import { MailOutboxMessage } from '../mail/mail-outbox-message.entity.js';
@@ -35,8 +34,7 @@ describe('reset core', () => {
 
   beforeAll(async () => {
     // A copy of the once-migrated database, not a new one migrated here.
-    database = await createTestDatabase({ migrated: true });
-    if (database.url === 'memory://') await openMigratedPGlite();
+    database = await migratedTestDatabase();
     moduleRef = await Test.createTestingModule({
       imports: [
         AppModule.forRoot({

@@ -81,6 +81,18 @@ async function withAdmin<T>(server: string, fn: (c: pg.Client) => Promise<T>): P
 }
 
 /**
+ * A migrated database for a spec that builds its own module or DataSource: a fresh copy of the
+ * migrated template on the server DATABASE_URL names, or this test file's migrated PGlite,
+ * opened (drop() hands it back).
+ */
+export async function migratedTestDatabase(): Promise<TestDatabase> {
+  const database = await createTestDatabase({ migrated: true });
+  if (database.url !== 'memory://') return database;
+  const release = await openMigratedPGlite();
+  return { url: database.url, drop: async () => release() };
+}
+
+/**
  * A TypeORM DataSource on a migrated test database (a copy of the migrated PGlite, or a fresh
  * database on the server DATABASE_URL names) with just `entities`, for medium specs of
  * repositories and the services over them; `env` is added to the test configuration.
@@ -89,8 +101,7 @@ export async function migratedDataSource(
   entities: DataSourceOptions['entities'],
   env: Record<string, string> = {},
 ): Promise<{ db: DataSource; config: AppConfig; close(): Promise<void> }> {
-  const database = await createTestDatabase({ migrated: true });
-  if (database.url === 'memory://') await openMigratedPGlite();
+  const database = await migratedTestDatabase();
   const config = new AppConfig(
     parseEnv({
       NODE_ENV: 'test',
